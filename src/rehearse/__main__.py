@@ -1,0 +1,3 @@
+from rehearse.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""What an analyzer is, how its options are set, and how analyzers run.
+
+An analyzer reads a :class:`~rehearse.conversation.Conversation` and returns a
+JSON-ready ``dict``. Renderers understand a few common keys, so any analyzer
+shows up in every report format:
+
+- ``summary``: one line saying what was found;
+- ``advice``: a list of short, actionable sentences;
+- ``moments``: a list of ``{"time", "speaker", "label", "text"}`` worth replaying;
+- ``available``: ``False`` (with ``summary`` saying why) when the analysis cannot
+  be done on this conversation.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rehearse.conversation import Conversation
+from rehearse.errors import OptionError
+
+
+@dataclass(frozen=True)
+class Option:
+    """A named, documented analyzer parameter; its type is its default's."""
+
+    name: str
+    default: float | int | bool | str
+    help: str
+
+    def parse(self, raw: str) -> float | int | bool | str:
+        kind = type(self.default)
+        if kind is bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("expected true or false")
+        return kind(raw)
+
+
+class Analyzer:
+    """Base class for analyzers; subclasses set ``name``, ``title`` and ``options``."""
+
+    name: ClassVar[str]
+    # A plain title, or one per report language: {"en": "Questions", "fr": "Questions"}.
+    title: ClassVar[str | Mapping[str, str]]
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        raise NotImplementedError
+
+    def defaults(self) -> dict[str, Any]:
+        return {o.name: o.default for o in self.options}
+
+
+def parse_settings(assignments: Iterable[str], analyzers: Mapping[str, Analyzer]) -> dict[str, dict]:
+    """Turn ``--set analyzer.option=value`` strings into per-analyzer option dicts.
+
+    Raises:
+        OptionError: unknown analyzer or option, or a value of the wrong type.
+    """
+    settings: dict[str, dict] = {name: a.defaults() for name, a in analyzers.items()}
+    for assignment in assignments:
+        key, sep, raw = assignment.partition("=")
+        analyzer_name, dot, option_name = key.strip().partition(".")
+        if not sep or not dot:
+            raise OptionError(
+                f"--set {assignment!r}: expected analyzer.option=value, e.g. --set monologues.threshold=60"
+            )
+        analyzer = analyzers.get(analyzer_name)
+        if analyzer is None:
+            raise OptionError(
+                f"--set {assignment!r}: no analyzer named {analyzer_name!r} "
+                f"(known: {', '.join(sorted(analyzers))})"
+            )
+        option = next((o for o in analyzer.options if o.name == option_name), None)
+        if option is None:
+            known = ", ".join(o.name for o in analyzer.options) or "none"
+            raise OptionError(
+                f"--set {assignment!r}: {analyzer_name} has no option {option_name!r} (its options: {known})"
+            )
+        try:
+            settings[analyzer_name][option_name] = option.parse(raw.strip())
+        except ValueError as exc:
+            raise OptionError(f"--set {assignment!r}: {exc} (default is {option.default!r})") from None
+    return settings
+
+
+def run(
+    conversation: Conversation,
+    analyzers: Mapping[str, Analyzer],
+    settings: Mapping[str, Mapping[str, Any]],
+    lang: str,
+) -> dict[str, dict]:
+    """Run every analyzer; one that fails gets an error section instead of sinking the report."""
+    results: dict[str, dict] = {}
+    for name, analyzer in analyzers.items():
+        try:
+            result = analyzer.analyze(conversation, settings.get(name, analyzer.defaults()), lang)
+            if not isinstance(result, dict):
+                raise TypeError(f"returned {type(result).__name__}, not a dict")
+        except Exception as exc:  # noqa: BLE001 - isolation is the point
+            result = {
+                "available": False,
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+                "summary": f"analyzer failed: {exc}",
+            }
+        results[name] = {"title": _title(analyzer, lang), **result}
+    return results
+
+
+def _title(analyzer: Analyzer, lang: str) -> str:
+    title = getattr(analyzer, "title", analyzer.name)
+    if isinstance(title, Mapping):
+        return str(title.get(lang) or title.get("en") or analyzer.name)
+    return str(title)

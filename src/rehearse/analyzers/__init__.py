@@ -1,0 +1,1 @@
+"""Built-in analyzers, each registered as a plugin like any third-party one."""

@@ -1,0 +1,99 @@
+"""Monologues: the longest turns, where one person held the floor too long.
+
+A turn is a maximal stretch of one speaker; the other's backchannels do not
+break it (Gong's "longest customer story" tolerates them the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rehearse.analysis import Analyzer, Option
+from rehearse.conversation import Conversation, Turn
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import clock, duration, say
+
+
+class Monologues(Analyzer):
+    name = "monologues"
+    title = {"en": "Monologues", "fr": "Monologues"}
+    options = (
+        Option(
+            "threshold",
+            90.0,
+            "Turns longer than this many seconds are monologues "
+            "(Gong: keep an overview under 2 minutes; most interview answers run 30 s to 2 min).",
+        ),
+        Option("quote_words", 12, "Words quoted from the start of each monologue."),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        labels = {s.id: s.label for s in conversation.speakers}
+        n = int(options["quote_words"])
+        longest: dict[str, dict] = {}
+        for speaker in labels:
+            turns = [t for t in conversation.turns if t.speaker == speaker]
+            if turns:
+                longest[speaker] = _describe(max(turns, key=lambda t: t.duration), n)
+        over = [_describe(t, n) for t in conversation.turns if t.duration > options["threshold"]]
+        result: dict[str, Any] = {
+            "threshold": options["threshold"],
+            "turn_count": len(conversation.turns),
+            "longest": longest,
+            "items": over,
+            "moments": [
+                {
+                    "time": m["start"],
+                    "speaker": m["speaker"],
+                    "label": duration(m["duration"]),
+                    "text": m["first_words"],
+                }
+                for m in over
+            ],
+            "advice": [],
+        }
+        result["summary"] = "; ".join(
+            say(
+                lang,
+                f"{labels[s]}'s longest turn {duration(t['duration'])} at {clock(t['start'])}",
+                f"plus long tour de {labels[s]} : {duration(t['duration'])} à {clock(t['start'])}",
+            )
+            for s, t in longest.items()
+        ) or say(lang, "No turns.", "Aucun tour de parole.")
+        if over:
+            result["summary"] += say(
+                lang,
+                f"; {len(over)} turn(s) over {duration(options['threshold'])}",
+                f" ; {len(over)} tour(s) de plus de {duration(options['threshold'])}",
+            )
+        for speaker in dict.fromkeys(m["speaker"] for m in over):
+            mine = [m for m in over if m["speaker"] == speaker]
+            result["advice"].append(
+                say(
+                    lang,
+                    f"{labels[speaker]} spoke for over {duration(options['threshold'])} without a break "
+                    f"{len(mine)}× (longest {duration(max(m['duration'] for m in mine))}). Answer in "
+                    'chapters: the headline first, one example, then check in ("Shall I go deeper?").',
+                    f"{labels[speaker]} a parlé plus de {duration(options['threshold'])} d'affilée "
+                    f"{len(mine)}× (au plus {duration(max(m['duration'] for m in mine))}). Répondez par "
+                    "chapitres : l'essentiel d'abord, un exemple, puis vérifiez (« Voulez-vous que je "
+                    "détaille ? »).",
+                )
+            )
+        return result
+
+
+def _describe(turn: Turn, quote_words: int) -> dict:
+    return {
+        "speaker": turn.speaker,
+        "start": round(turn.start, 2),
+        "end": round(turn.end, 2),
+        "duration": round(turn.duration, 2),
+        "first_words": " ".join(turn.text.split()[:quote_words]),
+    }
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(Monologues())

@@ -1,0 +1,83 @@
+"""Talk time: how long each person spoke, and their share of the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rehearse.analysis import Analyzer, Option
+from rehearse.conversation import Conversation, talk_times, union_length
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import duration, percent, say
+
+
+class TalkTime(Analyzer):
+    name = "talk_time"
+    title = {"en": "Talk time", "fr": "Temps de parole"}
+    options = (
+        Option(
+            "dominant_share",
+            0.65,
+            "A share of speech above this is flagged as talking too much (Gong: results drop above 65%).",
+        ),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        ids = [s.id for s in conversation.speakers]
+        talk = talk_times(conversation.segments, ids)
+        speech = sum(talk.values())
+        anyone = union_length((s.start, s.end) for s in conversation.segments)
+        overlap = speech - anyone
+        silence = max(conversation.duration - anyone, 0.0)
+        per_speaker = {
+            s: {"talk_time": round(t, 2), "share": round(t / speech, 4) if speech else 0.0}
+            for s, t in talk.items()
+        }
+        result: dict[str, Any] = {
+            "speakers": per_speaker,
+            "speech_time": round(anyone, 2),
+            "overlap_time": round(overlap, 2),
+            "silence_share": round(silence / conversation.duration, 4) if conversation.duration else 0.0,
+            "advice": [],
+        }
+        if not speech:
+            result["summary"] = say(lang, "No speech found.", "Aucune parole détectée.")
+            return result
+        labels = {s.id: s.label for s in conversation.speakers}
+        parts = [
+            f"{labels[s]} {percent(v['share'])} ({duration(v['talk_time'])})" for s, v in per_speaker.items()
+        ]
+        result["summary"] = "; ".join(parts) + say(
+            lang,
+            f"; silence {percent(result['silence_share'])}",
+            f" ; silence {percent(result['silence_share'])}",
+        )
+        if not conversation.separated:
+            result["summary"] = say(
+                lang,
+                f"{duration(speech)} of speech; speakers could not be separated on one channel, "
+                "so there is no talk ratio",
+                f"{duration(speech)} de parole ; une seule piste, les interlocuteurs ne sont pas "
+                "séparés : pas de répartition du temps de parole",
+            )
+            return result
+        top = max(per_speaker, key=lambda s: per_speaker[s]["share"])
+        share = per_speaker[top]["share"]
+        if share > options["dominant_share"]:
+            result["advice"].append(
+                say(
+                    lang,
+                    f"{labels[top]} talked {percent(share)} of the time. If that is the person asking "
+                    "or selling, listen more: the best discovery calls sit near 43%. If it is the "
+                    "candidate answering, keep each answer focused.",
+                    f"{labels[top]} a parlé {percent(share)} du temps. Si c'est la personne qui pose les "
+                    "questions, écoutez davantage : les meilleurs entretiens de découverte sont vers "
+                    "43 %. Si c'est le candidat qui répond, gardez des réponses ciblées.",
+                )
+            )
+        return result
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(TalkTime())

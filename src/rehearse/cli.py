@@ -1,0 +1,289 @@
+"""The command line: the only module that talks to the user."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from rehearse import __version__
+from rehearse.errors import RehearseError
+
+EXIT_ERROR = 1
+EXIT_ANALYZER_FAILED = 3
+STAGES = {
+    "model": "Preparing the speech model (first run only)",
+    "decode": "Decoding audio",
+    "transcribe": "Transcribing",
+    "speakers": "Finding who spoke when",
+    "analyze": "Analyzing",
+}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="rehearse")
+@click.option("--debug", is_flag=True, help="Show full tracebacks when something fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Feedback on your practice interviews, computed entirely on this machine.
+
+    \b
+    rehearse analyze interview.m4a            feedback report in the terminal
+    rehearse analyze call.wav -o report.md    the same report as Markdown
+    rehearse analyze call.wav --format json   the full report as JSON (for tools)
+
+    Nothing you record ever leaves this computer.
+    """
+    ctx.obj = {"debug": debug}
+
+
+def _check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value == "auto":
+        return None
+    from rehearse.transcribe import supported_languages
+
+    code = value.lower()
+    if code not in supported_languages():
+        raise click.BadParameter(
+            f"{value!r} is not a language Whisper knows; use a code such as fr, en, de, es, or 'auto'"
+        )
+    return code
+
+
+@cli.command()
+@click.argument("audio", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--transcript",
+    type=click.Path(path_type=Path),
+    metavar="FILE.json",
+    help="Re-run the analyzers on a saved JSON report (or a minimal "
+    '{"speakers": [...], "turns": [...]} file) instead of audio: no model, no waiting.',
+)
+@click.option(
+    "--model",
+    "-m",
+    default="base",
+    show_default=True,
+    help="Speech model: 'base' (embedded, works offline), a path to a CTranslate2 Whisper "
+    "directory, or a size name (tiny, small, large-v3, …) to download where online.",
+)
+@click.option(
+    "--language",
+    "-l",
+    callback=_check_language,
+    metavar="CODE",
+    help="Language spoken (fr, en, …). Default: detected from the audio.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda", "auto"]),
+    default="cpu",
+    show_default=True,
+    help="Where the speech model runs.",
+)
+@click.option(
+    "--compute-type",
+    default="int8",
+    show_default=True,
+    help="Model precision: int8 is fastest on CPU; float16 suits a GPU.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "format_",
+    metavar="NAME",
+    help="Report format: terminal (default), markdown, json. Default: from -o's extension.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of the terminal.",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="ANALYZER.OPTION=VALUE",
+    help="Change an analyzer threshold, e.g. --set monologues.threshold=60 (repeatable).",
+)
+@click.option(
+    "--report-lang",
+    type=click.Choice(["en", "fr"]),
+    help="Language of the report. Default: the conversation's (French or English).",
+)
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    audio: Path | None,
+    transcript: Path | None,
+    model: str,
+    language: str | None,
+    device: str,
+    compute_type: str,
+    format_: str | None,
+    output: Path | None,
+    settings: tuple[str, ...],
+    report_lang: str | None,
+) -> None:
+    """Analyze a recorded interview and print a feedback report.
+
+    AUDIO is any recording FFmpeg reads (wav, mp3, m4a, flac, ogg, a video's sound
+    track…). A stereo file with one person per channel (two mics, or a call
+    recorded as stereo) gives exact talk times and interruptions.
+
+    \b
+    The report covers:
+      talk_time      each person's talk time and share, and the silence
+      interruptions  who cut off whom, when, with the words around it
+      questions      every question, open or closed (French and English rules)
+      monologues     the longest turns, and turns over a threshold (90 s)
+
+    \b
+    Examples:
+      rehearse analyze interview.m4a
+      rehearse analyze interview.m4a --language fr -o bilan.md
+      rehearse analyze --transcript report.json --set monologues.threshold=60
+
+    Exit status: 0 when the report was produced, 1 on an error, 3 when an analyzer
+    failed (its section says why; the rest of the report is there).
+    """
+    from rehearse import analysis, pipeline, plugins
+    from rehearse import report as report_module
+
+    if (audio is None) == (transcript is None):
+        raise click.UsageError("give either an AUDIO file or --transcript FILE.json")
+    renderer = _pick_renderer(plugins.renderers(), format_, output)
+    analysis.parse_settings(settings, plugins.analyzers())  # fail fast, before the long part
+    options = pipeline.Options(
+        model=model,
+        language=language,
+        device=device,
+        compute_type=compute_type,
+        report_language=report_lang,
+        settings=settings,
+    )
+    with _progress() as progress:
+        if transcript is not None:
+            conversation = report_module.load(transcript)
+        else:
+            conversation = pipeline.transcribe_recording(audio, options, progress)  # type: ignore[arg-type]
+        result = pipeline.analyze(conversation, options, progress)
+    failed = [name for name, section in result["analyzers"].items() if section.get("error")]
+    if not ctx.obj["debug"]:
+        for name in failed:
+            result["analyzers"][name].pop("traceback", None)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = renderer.render(result, color=color)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        click.echo(f"Report written to {output}", err=True)
+    if failed:
+        click.echo(
+            f"Error: analyzer(s) failed: {', '.join(failed)} (see their sections"
+            f"{'' if ctx.obj['debug'] else '; --debug shows the traceback'})",
+            err=True,
+        )
+        ctx.exit(EXIT_ANALYZER_FAILED)
+
+
+def _pick_renderer(renderers: dict, format_: str | None, output: Path | None):  # type: ignore[no-untyped-def]
+    if format_ is None and output is not None:
+        suffix = output.suffix.lower()
+        format_ = next((name for name, r in renderers.items() if suffix in r.extensions), None)
+        if format_ is None:
+            raise click.UsageError(
+                f"cannot tell the format from {output.name!r}; add --format ({', '.join(renderers)})"
+            )
+    format_ = format_ or "terminal"
+    if format_ not in renderers:
+        raise click.UsageError(f"unknown --format {format_!r}; choose from {', '.join(renderers)}")
+    return renderers[format_]
+
+
+@contextmanager
+def _progress() -> Iterator:  # type: ignore[type-arg]
+    """Progress bars on stderr, one per pipeline stage, shown as each stage starts."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskID,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _plain_progress()
+        return
+    bars = Progress(
+        TextColumn("{task.description:<45}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, fraction: float) -> None:
+        if stage not in tasks:
+            for earlier in tasks.values():  # a stage starting means the ones before are done
+                bars.update(earlier, completed=100)
+            tasks[stage] = bars.add_task(STAGES.get(stage, stage), total=100)
+        bars.update(tasks[stage], completed=round(fraction * 100, 1))
+
+    with bars:
+        yield update
+
+
+def _plain_progress():  # type: ignore[no-untyped-def]
+    """Without a terminal (logs, CI): one line as each stage starts."""
+    started: set[str] = set()
+
+    def update(stage: str, fraction: float) -> None:
+        if stage not in started:
+            started.add(stage)
+            click.echo(f"{STAGES.get(stage, stage)}…", err=True)
+
+    return update
+
+
+def main() -> None:
+    """Entry point: turns rehearse's errors into one line on stderr and an exit status."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except RehearseError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug still gets one readable line
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(EXIT_ERROR)

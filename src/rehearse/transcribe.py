@@ -1,0 +1,153 @@
+"""Speech to timed words with faster-whisper. Its types stop here."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rehearse.audio import SAMPLE_RATE
+from rehearse.conversation import Word
+from rehearse.errors import ModelError
+
+ProgressCallback = Callable[[float], None]
+
+# Whisper writes these on silence or music; they were never said.
+HALLUCINATIONS = re.compile(
+    r"sous-titr|amara\.org|merci d'avoir regardé|thanks? (you )?for watching|"
+    r"please subscribe|abonnez-vous",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Transcription:
+    words: list[Word]
+    language: str
+    language_probability: float
+    dropped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    model_path: str
+    device: str = "cpu"
+    compute_type: str = "int8"
+    language: str | None = None
+    beam_size: int = 5
+
+
+def supported_languages() -> tuple[str, ...]:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return tuple(_LANGUAGE_CODES)
+
+
+CLIP_PAD = 0.15  # seconds kept around each overlapped utterance
+CLIP_GAP = 1.0  # silence between clips, so Whisper hears them as separate phrases
+
+
+class Transcriber:
+    """A loaded Whisper model. Loading takes seconds, so one instance serves every pass."""
+
+    def __init__(self, settings: WhisperSettings) -> None:
+        from faster_whisper import WhisperModel
+
+        self.settings = settings
+        try:
+            self._model = WhisperModel(
+                settings.model_path,
+                device=settings.device,
+                compute_type=settings.compute_type,
+                cpu_threads=os.cpu_count() or 0,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load the speech model from {settings.model_path}: {exc}") from exc
+
+    def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
+        """Transcribe 16 kHz mono ``audio`` into timed words."""
+        duration = len(audio) / SAMPLE_RATE
+        segments, info = self._model.transcribe(
+            audio,
+            language=self.settings.language,
+            beam_size=self.settings.beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+            # Without the previous text as a prompt, one misheard phrase cannot loop.
+            condition_on_previous_text=False,
+        )
+        words: list[Word] = []
+        dropped: list[str] = []
+        for segment in segments:  # lazy: decoding happens as we iterate
+            if HALLUCINATIONS.search(segment.text):
+                dropped.append(segment.text.strip())
+            else:
+                words.extend(_words(segment.words or ()))
+            if progress and duration:
+                progress(min(segment.end / duration, 1.0))
+        if progress:
+            progress(1.0)
+        return Transcription(words, info.language, round(info.language_probability, 3), dropped)
+
+    def transcribe_clips(
+        self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
+    ) -> list[Word]:
+        """Words said in short spans of one channel, in recording time.
+
+        The spans are joined into one short track so a single pass hears them all;
+        each word is mapped back to the span it came from.
+        """
+        pieces: list[np.ndarray] = []
+        offsets: list[tuple[float, float, float]] = []  # (track start, track end, recording start)
+        cursor = 0.0
+        gap = np.zeros(int(CLIP_GAP * SAMPLE_RATE), np.float32)
+        for start, end in spans:
+            lo = max(int((start - CLIP_PAD) * SAMPLE_RATE), 0)
+            hi = min(int((end + CLIP_PAD) * SAMPLE_RATE), len(channel))
+            pieces += [channel[lo:hi], gap]
+            offsets.append((cursor, cursor + (hi - lo) / SAMPLE_RATE, lo / SAMPLE_RATE))
+            cursor += (hi - lo + len(gap)) / SAMPLE_RATE
+        if not pieces:
+            return []
+        segments, _ = self._model.transcribe(
+            np.concatenate(pieces),
+            language=language,
+            beam_size=self.settings.beam_size,
+            word_timestamps=True,
+            vad_filter=False,
+            condition_on_previous_text=False,
+        )
+        words = []
+        for segment in segments:
+            if HALLUCINATIONS.search(segment.text):
+                continue
+            for word in _words(segment.words or ()):
+                middle = (word.start + word.end) / 2
+                for track_start, track_end, origin in offsets:
+                    if track_start <= middle <= track_end:
+                        shift = origin - track_start
+                        words.append(
+                            Word(
+                                round(word.start + shift, 3),
+                                round(word.end + shift, 3),
+                                word.text,
+                                probability=word.probability,
+                            )
+                        )
+                        break
+        return words
+
+
+def _words(raw: object) -> list[Word]:
+    return [
+        Word(
+            start=round(float(w.start), 3),
+            end=round(float(w.end), 3),
+            text=w.word,
+            probability=round(float(w.probability), 3),
+        )
+        for w in raw  # type: ignore[attr-defined]
+    ]
