@@ -8,6 +8,7 @@ backchannels, and turns (who holds the floor) are built around them.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -22,26 +23,53 @@ class TurnSettings:
     backchannel_context: float = 1.0  # the other must speak this close before and after it
 
 
+class _Timeline:
+    """Each speaker's segments in time order, searched by bisection (long recordings have thousands)."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self.order: dict[str, list[int]] = defaultdict(list)
+        for i in sorted(range(len(segments)), key=lambda i: segments[i].start):
+            self.order[segments[i].speaker].append(i)
+        self.starts = {s: [segments[i].start for i in idx] for s, idx in self.order.items()}
+        self.ends = {s: [segments[i].end for i in idx] for s, idx in self.order.items()}
+
+    def overlapping(self, speaker: str, start: float, end: float) -> list[int]:
+        lo = bisect_right(self.ends[speaker], start)
+        hi = bisect_left(self.starts[speaker], end)
+        return self.order[speaker][lo:hi]
+
+    def nearest(self, speaker: str, word: Word) -> int | None:
+        if not self.order.get(speaker):
+            return None
+        at = bisect_right(self.starts[speaker], (word.start + word.end) / 2)
+        around = self.order[speaker][max(at - 1, 0) : at + 1]
+        return min(around, key=lambda i: _distance(word, self.segments[i]))
+
+
 def assign_words(words: Iterable[Word], segments: list[Segment]) -> list[Word]:
     """Give each word the speaker whose speech covers it most, or is nearest.
 
     While two people talk at once, Whisper transcribes the one holding the floor
     rather than a listener's "mm-hmm": a tie goes to the longer stretch of speech.
     """
+    timeline = _Timeline(segments)
     assigned = []
     for word in words:
         covering: dict[str, tuple[float, float]] = {}
-        for seg in segments:
-            overlap = min(word.end, seg.end) - max(word.start, seg.start)
-            if overlap > 0:
-                best = covering.get(seg.speaker, (0.0, 0.0))
-                covering[seg.speaker] = (best[0] + overlap, max(best[1], seg.duration))
+        for speaker in timeline.order:
+            for i in timeline.overlapping(speaker, word.start, word.end):
+                seg = segments[i]
+                overlap = min(word.end, seg.end) - max(word.start, seg.start)
+                best = covering.get(speaker, (0.0, 0.0))
+                covering[speaker] = (best[0] + overlap, max(best[1], seg.duration))
         if covering:
             most = max(overlap for overlap, _ in covering.values())
             tied = {s: length for s, (overlap, length) in covering.items() if overlap >= 0.8 * most}
             speaker = max(tied, key=tied.__getitem__)
         elif segments:
-            speaker = min(segments, key=lambda seg: _distance(word, seg)).speaker
+            nearest = [i for i in (timeline.nearest(s, word) for s in timeline.order) if i is not None]
+            speaker = segments[min(nearest, key=lambda i: _distance(word, segments[i]))].speaker
         else:
             speaker = word.speaker or "S1"
         assigned.append(replace(word, speaker=speaker))
@@ -53,16 +81,18 @@ def build_utterances(
 ) -> list[Utterance]:
     """One utterance per speech segment, holding the words its speaker said in it."""
     settings = settings or TurnSettings()
-    spans = {i: seg for i, seg in enumerate(segments)}
+    timeline = _Timeline(segments)
     held: dict[int, list[Word]] = defaultdict(list)
     orphans: list[Word] = []
     for word in words:
-        own = [i for i, seg in spans.items() if seg.speaker == word.speaker]
-        if own:
-            held[min(own, key=lambda i: _distance(word, spans[i]))].append(word)
-        else:
+        nearest = timeline.nearest(word.speaker or "", word)
+        if nearest is None:
             orphans.append(word)
-    utterances = [Utterance(seg.speaker, seg.start, seg.end, tuple(held[i])) for i, seg in spans.items()]
+        else:
+            held[nearest].append(word)
+    utterances = [
+        Utterance(seg.speaker, seg.start, seg.end, tuple(held[i])) for i, seg in enumerate(segments)
+    ]
     # Words of a speaker the audio never heard (possible on a saved transcript): keep them.
     for speaker in dict.fromkeys(w.speaker for w in orphans):
         mine = tuple(w for w in orphans if w.speaker == speaker)

@@ -115,6 +115,8 @@ def _recheck_overlaps(
 
     Whisper on the mix drops what a listener says over the speaker ("mm-hmm",
     "but—") and blends two voices where both talk; each channel alone is clear.
+    Only the utterance that starts second in an overlap is redone: the one already
+    under way was heard fine until then, and redoing it would cost far more.
     """
     for index, speaker in enumerate(speakers):
         mine = [
@@ -122,10 +124,7 @@ def _recheck_overlaps(
             for u in utterances
             if u.speaker == speaker
             and u.duration <= RECHECK_MAX_SECONDS
-            and (
-                not u.words
-                or any(o.speaker != speaker and o.start < u.end and u.start < o.end for o in utterances)
-            )
+            and (not u.words or any(o.speaker != speaker and o.start < u.start < o.end for o in utterances))
         ]
         if not mine:
             continue

@@ -29,6 +29,18 @@ class Monologues(Analyzer):
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        if not conversation.separated:
+            return {
+                "available": False,
+                "summary": say(
+                    lang,
+                    "Not measured: on one channel, turns cannot be told apart.",
+                    "Non mesuré : sur une seule piste, les tours de parole ne sont pas séparés.",
+                ),
+                "longest": {},
+                "items": [],
+                "advice": [],
+            }
         labels = {s.id: s.label for s in conversation.speakers}
         n = int(options["quote_words"])
         longest: dict[str, dict] = {}

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rehearse.conversation import Conversation
+from rehearse.report import from_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDIO = ROOT / "fixtures" / "audio"
+
+
+def conversation(
+    *utterances: tuple[str, float, float, str], attribution: str = "channels", language: str = "en"
+) -> Conversation:
+    """A conversation from (speaker, start, end, text) stretches of speech, words spread evenly."""
+    speakers = sorted({u[0] for u in utterances})
+    return from_dict(
+        {
+            "speakers": speakers,
+            "turns": [{"speaker": s, "start": a, "end": b, "text": t} for s, a, b, t in utterances],
+            "attribution": attribution,
+            "language": language,
+        }
+    )
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rehearse", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+    )
+
+
+def truth(name: str) -> dict:
+    return json.loads((AUDIO / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    def write(data, name: str = "t.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(data), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,142 @@
+"""The command line as a user meets it: one clear line on bad input, never a traceback."""
+
+import json
+import wave
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+MINIMAL = {
+    "speakers": ["Alice", "Bob"],
+    "turns": [
+        {"speaker": "Alice", "start": 0.0, "end": 4.0, "text": "Hello. Why did you apply for this role?"},
+        {
+            "speaker": "Bob",
+            "start": 4.5,
+            "end": 30.0,
+            "text": "Because I like building things that people use.",
+        },
+        {"speaker": "Alice", "start": 30.5, "end": 33.0, "text": "Do you enjoy working in a team?"},
+        {"speaker": "Bob", "start": 33.5, "end": 35.0, "text": "Yes."},
+    ],
+}
+
+
+def assert_clean_error(result, *fragments):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines, "an error message is expected"
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_help_teaches_with_examples():
+    result = run_cli("analyze", "--help")
+    assert result.returncode == 0
+    for expected in ("--transcript", "--set", "monologues.threshold", "--format", "Examples:"):
+        assert expected in result.stdout
+
+
+def test_transcript_json_report(write_json):
+    result = run_cli("analyze", "--transcript", str(write_json(MINIMAL)), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["schema"] == "rehearse.report/1"
+    assert [s["id"] for s in report["speakers"]] == ["Alice", "Bob"]
+    assert report["analyzers"]["talk_time"]["speakers"]["Bob"]["talk_time"] == 27.0
+    questions = report["analyzers"]["questions"]["items"]
+    assert [(q["speaker"], q["kind"]) for q in questions] == [("Alice", "open"), ("Alice", "closed")]
+    assert report["analyzers"]["interruptions"]["events"] == []
+    for key in ("audio", "language", "model", "segments", "turns", "words"):
+        assert key in report
+
+
+def test_saved_report_round_trips(write_json, tmp_path):
+    first = run_cli("analyze", "--transcript", str(write_json(MINIMAL)), "-o", str(tmp_path / "r.json"))
+    assert first.returncode == 0, first.stderr
+    again = run_cli("analyze", "--transcript", str(tmp_path / "r.json"), "--format", "json")
+    a = json.loads((tmp_path / "r.json").read_text())
+    b = json.loads(again.stdout)
+    assert a["analyzers"] == b["analyzers"] and a["turns"] == b["turns"]
+
+
+def test_set_changes_a_threshold(write_json):
+    path = str(write_json(MINIMAL))
+    default = json.loads(run_cli("analyze", "--transcript", path, "-f", "json").stdout)
+    lowered = json.loads(
+        run_cli("analyze", "--transcript", path, "-f", "json", "--set", "monologues.threshold=20").stdout
+    )
+    assert default["analyzers"]["monologues"]["items"] == []
+    assert [m["speaker"] for m in lowered["analyzers"]["monologues"]["items"]] == ["Bob"]
+
+
+def test_terminal_and_markdown_reports(write_json, tmp_path):
+    path = str(write_json(MINIMAL))
+    terminal = run_cli("analyze", "--transcript", path, "--set", "monologues.threshold=20")
+    assert terminal.returncode == 0
+    assert "Talk time" in terminal.stdout and "Bob" in terminal.stdout
+    assert "Three things to work on" in terminal.stdout
+    assert "\x1b[" not in terminal.stdout, "no colour codes when piped"
+    result = run_cli("analyze", "--transcript", path, "-o", str(tmp_path / "r.md"))
+    assert result.returncode == 0 and "Report written to" in result.stderr
+    markdown = (tmp_path / "r.md").read_text()
+    assert markdown.startswith("# Interview feedback") and "| Bob |" in markdown
+
+
+def test_french_report_language(write_json):
+    result = run_cli("analyze", "--transcript", str(write_json({**MINIMAL, "language": "fr"})))
+    assert "Temps de parole" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"speakers": []}', '"speakers" must be a non-empty list'),
+        ('{"speakers": ["A"], "turns": [{"speaker": "B", "start": 0, "end": 1}]}', "speaker 'B' is not in"),
+        ('{"speakers": ["A"], "turns": [{"speaker": "A", "start": "x", "end": 1}]}', 'numeric "start"'),
+        ('{"speakers": ["A"], "turns": {}}', '"turns" must be a list'),
+    ],
+)
+def test_malformed_transcripts(tmp_path, data, fragment):
+    (tmp_path / "bad.json").write_text(data)
+    assert_clean_error(run_cli("analyze", "--transcript", str(tmp_path / "bad.json")), fragment)
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["analyze"], "give either an AUDIO file or --transcript"),
+        (["analyze", "nowhere.wav"], "nowhere.wav: no such file"),
+        (["analyze", "x.wav", "--language", "klingon"], "not a language Whisper knows"),
+        (["analyze", "x.wav", "--set", "monologues.threshold=abc"], "monologues.threshold=abc"),
+        (["analyze", "x.wav", "-o", "report.docx"], "cannot tell the format from 'report.docx'"),
+        (["analyze", "x.wav", "--format", "pdf"], "unknown --format 'pdf'"),
+        (["analyze", "x.wav", "--model", "/no/such/model"], "not a model directory"),
+    ],
+)
+def test_bad_command_lines(tmp_path, args, fragment):
+    (tmp_path / "x.wav").write_bytes(b"placeholder")
+    assert_clean_error(run_cli(*args, cwd=tmp_path), fragment)
+
+
+def test_text_file_named_wav(tmp_path):
+    (tmp_path / "fake.wav").write_text("this is not audio\n" * 100)
+    assert_clean_error(run_cli("analyze", str(tmp_path / "fake.wav")), "not a recording rehearse can read")
+
+
+def test_silent_recording_says_no_speech(tmp_path):
+    with wave.open(str(tmp_path / "silence.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(np.zeros(16_000 * 5, np.int16).tobytes())
+    result = run_cli("analyze", str(tmp_path / "silence.wav"))
+    assert result.returncode == 0, result.stderr
+    assert "No speech found" in result.stdout
+    report = json.loads(run_cli("analyze", str(tmp_path / "silence.wav"), "-f", "json").stdout)
+    assert report["segments"] == [] and report["words"] == []

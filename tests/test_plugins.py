@@ -1,0 +1,51 @@
+import pytest
+
+from rehearse import plugins
+from rehearse.analysis import Analyzer
+from rehearse.errors import PluginError
+from rehearse.hookspecs import hookimpl
+
+
+def test_builtins_are_registered_as_plugins_in_order():
+    assert list(plugins.analyzers()) == ["talk_time", "interruptions", "questions", "monologues"]
+    assert {"terminal", "markdown", "json"} <= set(plugins.renderers())
+    assert set(plugins.DEFAULT_PLUGINS) <= {name for name, _ in plugins.manager().list_name_plugin()}
+
+
+class Clash:
+    class Copy(Analyzer):
+        name = "talk_time"
+        title = "Copy"
+
+    @hookimpl
+    def register_analyzers(self, register):
+        register(self.Copy())
+
+
+def test_a_duplicate_name_names_both_plugins():
+    pm = plugins.manager()
+    pm.register(Clash(), name="rehearse-clash")
+    try:
+        with pytest.raises(
+            PluginError,
+            match="rehearse-clash registers analyzer 'talk_time', already "
+            "registered by rehearse.analyzers.talk_time",
+        ):
+            plugins.analyzers()
+    finally:
+        pm.unregister(name="rehearse-clash")
+    assert plugins.analyzers()["talk_time"].title != "Copy"
+
+
+def test_load_only_listed_plugins(monkeypatch):
+    import pluggy
+
+    monkeypatch.setenv("REHEARSE_LOAD_PLUGINS", "")
+    pm = pluggy.PluginManager("rehearse")
+    calls = []
+    monkeypatch.setattr(pm, "load_setuptools_entrypoints", lambda *a, **k: calls.append((a, k)))
+    plugins._load_installed(pm)
+    assert calls == []
+    monkeypatch.setenv("REHEARSE_LOAD_PLUGINS", "rehearse-star, rehearse-vtt")
+    plugins._load_installed(pm)
+    assert [k["name"] for _, k in calls] == ["rehearse-star", "rehearse-vtt"]
