@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from rehearse.conversation import Conversation
 from rehearse.errors import OptionError
+from rehearse.i18n import say
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,20 @@ class Analyzer:
 
     def defaults(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}
+
+
+def unavailable_on_one_channel(lang: str, **empty: Any) -> dict:
+    """The section of an analyzer that needs the speakers told apart, on a one-channel recording."""
+    return {
+        "available": False,
+        "summary": say(
+            lang,
+            "Not measured: speakers could not be separated on one channel.",
+            "Non mesuré : une seule piste, les interlocuteurs ne sont pas séparés.",
+        ),
+        "advice": [],
+        **empty,
+    }
 
 
 def parse_settings(assignments: Iterable[str], analyzers: Mapping[str, Analyzer]) -> dict[str, dict]:

@@ -35,17 +35,22 @@ class Speaker:
     channel: int | None = None
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of speech activity of one speaker, measured on the audio."""
-
-    speaker: str
+class _Span:
     start: float
     end: float
 
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Segment(_Span):
+    """A stretch of speech activity of one speaker, measured on the audio."""
+
+    speaker: str
+    start: float
+    end: float
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class Word:
 
 
 @dataclass(frozen=True)
-class Utterance:
+class Utterance(_Span):
     """One speaker's stretch of speech between pauses, with the words said in it.
 
     ``backchannel`` marks a short "mm-hmm" / "d'accord" said while the other
@@ -75,13 +80,9 @@ class Utterance:
     def text(self) -> str:
         return join_words(self.words)
 
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
 
 @dataclass(frozen=True)
-class Turn:
+class Turn(_Span):
     """A maximal stretch where one speaker holds the floor.
 
     The other person's backchannels and failed attempts to cut in do not end it.
@@ -99,10 +100,6 @@ class Turn:
     @property
     def text(self) -> str:
         return join_words(self.words)
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
 
 
 @dataclass

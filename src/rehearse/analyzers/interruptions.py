@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rehearse import lexicon
-from rehearse.analysis import Analyzer, Option
+from rehearse.analysis import Analyzer, Option, unavailable_on_one_channel
 from rehearse.conversation import Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
@@ -47,16 +47,7 @@ class Interruptions(Analyzer):
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
         if not conversation.separated:
-            return {
-                "available": False,
-                "summary": say(
-                    lang,
-                    "Not measured: speakers could not be separated on one channel.",
-                    "Non mesuré : une seule piste, les interlocuteurs ne sont pas séparés.",
-                ),
-                "events": [],
-                "advice": [],
-            }
+            return unavailable_on_one_channel(lang, events=[])
         approximate = conversation.attribution is not Attribution.CHANNELS
         events, backchannels, terminal = _events(conversation.utterances, options, approximate)
         labels = {s.id: s.label for s in conversation.speakers}
