@@ -47,7 +47,7 @@ def supported_languages() -> tuple[str, ...]:
 
 
 CLIP_PAD = 0.15  # seconds kept around each overlapped utterance
-CLIP_GAP = 1.0  # silence between clips, so Whisper hears them as separate phrases
+CLIP_GAP = 0.5  # silence between clips, so Whisper hears them as separate phrases
 
 
 class Transcriber:
@@ -119,6 +119,9 @@ class Transcriber:
             word_timestamps=True,
             vad_filter=False,
             condition_on_previous_text=False,
+            # No fallback to sampling: on a short "mm" Whisper's quality checks fail
+            # every time, and each retry costs a full decode.
+            temperature=0.0,
         )
         words = []
         for segment in segments:
