@@ -140,3 +140,11 @@ def test_silent_recording_says_no_speech(tmp_path):
     assert "No speech found" in result.stdout
     report = json.loads(run_cli("analyze", str(tmp_path / "silence.wav"), "-f", "json").stdout)
     assert report["segments"] == [] and report["words"] == []
+
+
+def test_headline_speaks_french_plurals():
+    from rehearse.rendering import headline
+
+    audio = {"path": "a.wav", "duration": 1.0, "channels": 2, "sample_rate": 16000}
+    assert headline({"report_language": "fr", "audio": audio})[0] == "Enregistrement : a.wav (2 canaux)"
+    assert headline({"report_language": "en", "audio": {**audio, "channels": 1}})[0] == "Recording: a.wav (1 channel)"

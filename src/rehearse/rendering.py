@@ -67,7 +67,7 @@ def headline(report: dict) -> list[str]:
             say(
                 lang,
                 f"Recording: {audio.get('path')} ({channels} channel{'s' * (channels != 1)})",
-                f"Enregistrement : {audio.get('path')} ({channels} canal{'aux' * (channels != 1)})",
+                f"Enregistrement : {audio.get('path')} ({channels} {'canal' if channels == 1 else 'canaux'})",
             )
         )
     if report.get("language"):
