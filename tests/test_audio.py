@@ -91,3 +91,19 @@ def test_truncated_file_keeps_what_decodes(tmp_path):
     (tmp_path / "cut.flac").write_bytes(data[: len(data) // 2])
     rec = audio.load(tmp_path / "cut.flac")
     assert 20 < rec.info.duration < 50
+
+
+def test_chunks_cover_the_audio_and_end_in_its_quietest_moments():
+    from rehearse.transcribe import chunk_bounds
+
+    rate = 16_000
+    noise = np.random.default_rng(0).normal(0, 0.1, rate * 700).astype(np.float32)
+    noise[rate * 270 : rate * 271] = 0  # pauses inside each chunk's last minute
+    noise[rate * 560 : rate * 561] = 0
+    bounds = chunk_bounds(noise, 300.0)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(noise)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(hi - lo <= 300 * rate for lo, hi in bounds)
+    assert 270 * rate < bounds[1][0] < 271 * rate
+    assert 560 * rate < bounds[2][0] < 561 * rate
+    assert chunk_bounds(noise[: rate * 10]) == [(0, rate * 10)]

@@ -37,7 +37,9 @@ def frame_levels(samples: np.ndarray) -> np.ndarray:
     hop = int(SAMPLE_RATE * FRAME_SECONDS)
     n = samples.shape[-1] // hop
     frames = samples[..., : n * hop].reshape(*samples.shape[:-1], n, hop)
-    power = np.mean(frames.astype(np.float64) ** 2, axis=-1)
+    # einsum sums the squares without materialising them: a 30-minute stereo file
+    # would otherwise need a second, float64 copy of itself.
+    power = np.einsum("...ij,...ij->...i", frames, frames) / hop
     levels = 10 * np.log10(np.maximum(power, 1e-10))
     # A 30 ms moving average keeps one quiet phoneme from splitting a word.
     kernel = np.ones(3) / 3

@@ -23,6 +23,11 @@ HALLUCINATIONS = re.compile(
 )
 
 
+CHUNK_SECONDS = 300.0  # longest stretch handed to faster-whisper at once
+CHUNK_SEARCH_SECONDS = 60.0  # a chunk ends at the quietest moment of its last minute
+QUIET_WINDOW_SECONDS = 0.4
+
+
 @dataclass
 class Transcription:
     words: list[Word]
@@ -38,6 +43,7 @@ class WhisperSettings:
     compute_type: str = "int8"
     language: str | None = None
     beam_size: int = 5
+    chunk_seconds: float = CHUNK_SECONDS
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -48,6 +54,24 @@ def supported_languages() -> tuple[str, ...]:
 
 CLIP_PAD = 0.15  # seconds kept around each overlapped utterance
 CLIP_GAP = 0.5  # silence between clips, so Whisper hears them as separate phrases
+
+
+def chunk_bounds(audio: np.ndarray, length: float = CHUNK_SECONDS) -> list[tuple[int, int]]:
+    """Sample ranges of at most ``length`` seconds covering ``audio``, cut where it is quietest."""
+    size = int(length * SAMPLE_RATE)
+    search = int(min(CHUNK_SEARCH_SECONDS, length / 2) * SAMPLE_RATE)
+    step = int(QUIET_WINDOW_SECONDS * SAMPLE_RATE) // 4
+    bounds, start = [], 0
+    while len(audio) - start > size:
+        region_start = start + size - search
+        frames = audio[region_start : region_start + search // step * step].reshape(-1, step)
+        energy = np.einsum("ij,ij->i", frames, frames)
+        quietest = int(np.argmin(np.convolve(energy, np.ones(4), mode="valid")))
+        cut = region_start + quietest * step + 2 * step  # the middle of the quiet window
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(audio)))
+    return bounds
 
 
 class Transcriber:
@@ -68,29 +92,49 @@ class Transcriber:
             raise ModelError(f"cannot load the speech model from {settings.model_path}: {exc}") from exc
 
     def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
-        """Transcribe 16 kHz mono ``audio`` into timed words."""
+        """Transcribe 16 kHz mono ``audio`` into timed words.
+
+        Long recordings go through in chunks cut at pauses: faster-whisper computes
+        its VAD and mel features over the whole array at once, which on a 30-minute
+        file costs more memory than the model itself.
+        """
         duration = len(audio) / SAMPLE_RATE
-        segments, info = self._model.transcribe(
-            audio,
-            language=self.settings.language,
-            beam_size=self.settings.beam_size,
-            word_timestamps=True,
-            vad_filter=True,
-            # Without the previous text as a prompt, one misheard phrase cannot loop.
-            condition_on_previous_text=False,
-        )
+        language = self.settings.language
+        detected: tuple[str, float] | None = None
         words: list[Word] = []
         dropped: list[str] = []
-        for segment in segments:  # lazy: decoding happens as we iterate
-            if HALLUCINATIONS.search(segment.text):
-                dropped.append(segment.text.strip())
-            else:
-                words.extend(_words(segment.words or ()))
+        for lo, hi in chunk_bounds(audio, self.settings.chunk_seconds):
+            offset = lo / SAMPLE_RATE
+            segments, info = self._model.transcribe(
+                audio[lo:hi],
+                language=language,
+                beam_size=self.settings.beam_size,
+                word_timestamps=True,
+                vad_filter=True,
+                # Without the previous text as a prompt, one misheard phrase cannot loop.
+                condition_on_previous_text=False,
+            )
+            heard = False
+            for segment in segments:  # lazy: decoding happens as we iterate
+                if HALLUCINATIONS.search(segment.text):
+                    dropped.append(segment.text.strip())
+                else:
+                    found = _words(segment.words or (), offset)
+                    heard = heard or bool(found)
+                    words.extend(found)
+                if progress and duration:
+                    progress(min((offset + segment.end) / duration, 1.0))
+            if detected is None and (heard or hi == len(audio)):
+                # The first chunk with speech names the language for the rest,
+                # so a quiet start cannot switch a French interview to English.
+                detected = (info.language, round(info.language_probability, 3))
+                language = language or info.language
             if progress and duration:
-                progress(min(segment.end / duration, 1.0))
+                progress(min(hi / len(audio), 1.0))
         if progress:
             progress(1.0)
-        return Transcription(words, info.language, round(info.language_probability, 3), dropped)
+        assert detected is not None  # chunk_bounds always yields the end of the audio
+        return Transcription(words, detected[0], detected[1], dropped)
 
     def transcribe_clips(
         self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
@@ -144,11 +188,11 @@ class Transcriber:
         return words
 
 
-def _words(raw: object) -> list[Word]:
+def _words(raw: object, offset: float = 0.0) -> list[Word]:
     return [
         Word(
-            start=round(float(w.start), 3),
-            end=round(float(w.end), 3),
+            start=round(float(w.start) + offset, 3),
+            end=round(float(w.end) + offset, 3),
             text=w.word,
             probability=round(float(w.probability), 3),
         )
