@@ -44,6 +44,14 @@ def truth(name: str) -> dict:
     return json.loads((AUDIO / f"{name}.truth.json").read_text(encoding="utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch):
+    """Each test gets its own data dir: a developer's own voice print must not change results."""
+    path = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("REHEARSE_DATA_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def write_json(tmp_path):
     def write(data, name: str = "t.json") -> Path:

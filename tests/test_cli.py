@@ -147,4 +147,43 @@ def test_headline_speaks_french_plurals():
 
     audio = {"path": "a.wav", "duration": 1.0, "channels": 2, "sample_rate": 16000}
     assert headline({"report_language": "fr", "audio": audio})[0] == "Enregistrement : a.wav (2 canaux)"
-    assert headline({"report_language": "en", "audio": {**audio, "channels": 1}})[0] == "Recording: a.wav (1 channel)"
+    assert (
+        headline({"report_language": "en", "audio": {**audio, "channels": 1}})[0]
+        == "Recording: a.wav (1 channel)"
+    )
+
+
+def test_me_names_the_user_and_the_interviewer(write_json):
+    path = str(
+        write_json(
+            {
+                **MINIMAL,
+                "speakers": ["S1", "S2"],
+                "turns": [
+                    {"speaker": "S1", "start": 0, "end": 4, "text": "Tell me about yourself."},
+                    {"speaker": "S2", "start": 4.5, "end": 20, "text": "I build data pipelines."},
+                ],
+            }
+        )
+    )
+    report = json.loads(run_cli("analyze", "--transcript", path, "-f", "json", "--me", "s2").stdout)
+    assert report["me"] == {"speaker": "S2", "source": "option"}
+    roles = {s["id"]: (s["role"], s["label"]) for s in report["speakers"]}
+    assert roles == {"S1": ("interviewer", "The interviewer"), "S2": ("me", "You")}
+    wrong = run_cli("analyze", "--transcript", path, "--me", "S3")
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "Error: --me S3: no such speaker in this recording; it has S1, S2"
+
+
+def test_rttm_output_lists_who_spoke_when(write_json, tmp_path):
+    result = run_cli("analyze", "--transcript", str(write_json(MINIMAL)), "-o", str(tmp_path / "out.rttm"))
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "out.rttm").read_text().splitlines()
+    report = json.loads(run_cli("analyze", "--transcript", str(write_json(MINIMAL)), "-f", "json").stdout)
+    assert len(lines) == len(report["segments"])
+    fields = lines[0].split()
+    assert fields[0] == "SPEAKER" and fields[2] == "1" and fields[5:7] == ["<NA>", "<NA>"]
+    first = report["segments"][0]
+    assert float(fields[3]) == pytest.approx(first["start"])
+    assert float(fields[4]) == pytest.approx(first["end"] - first["start"])
+    assert fields[7] == first["speaker"]

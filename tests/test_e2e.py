@@ -7,12 +7,15 @@ Tolerances (see docs/benchmarks.md for the measured errors):
 - question times: 1.0 s, since Whisper word timestamps drift by several hundred ms (measured 0.7 s).
 """
 
+import difflib
 import json
+import re
 
 import pytest
 
 from conftest import AUDIO, run_cli, truth
-from rehearse.conversation import union_length
+from rehearse import evaluation
+from rehearse.conversation import Segment
 
 pytestmark = pytest.mark.e2e
 
@@ -102,15 +105,71 @@ def test_monologue_threshold_flags_the_long_answer():
     assert "interrupted Speaker 1 (left) 2× (1 took the floor) at 00:36, 00:46" in result.stdout
 
 
+def mapped(report, name):
+    """Report speaker id -> truth speaker id, by the most shared speech time."""
+    reference = evaluation.read_rttm(AUDIO / f"{name}.rttm")
+    found = [Segment(s["speaker"], s["start"], s["end"]) for s in report["segments"]]
+    return evaluation.score(reference, found).mapping
+
+
 @pytest.mark.parametrize("key", ["en-mono", "fr-mono"])
-def test_mono_says_speakers_are_not_separated(key):
+def test_mono_voices_are_told_apart(key):
+    # Targets of the diarization issue: talk shares within 2 points of the truth (measured:
+    # en 1.1, fr 1.4). Questions need the words on the right side of a turn change.
     report, expected = analyzed(key)
-    assert report["attribution"] == "single" and len(report["speakers"]) == 1
+    name = FIXTURES[key][0]
+    assert report["attribution"] == "voices" and len(report["speakers"]) == 2
     assert report["language"] == expected["language"]
-    assert any("not separated" in n or "pas encore séparés" in n for n in report["notes"])
-    assert report["analyzers"]["interruptions"]["available"] is False
-    assert report["analyzers"]["monologues"]["available"] is False
-    # Silero VAD pads speech; measured +1.3 s on both fixtures against ~47-59 s of speech.
-    speech = union_length((s["start"], s["end"]) for s in expected["segments"])
-    assert report["speakers"][0]["talk_time"] == pytest.approx(speech, rel=0.05)
-    assert len(report["words"]) > 100
+    assert any("voice(s) told apart" in n or "voix distinguée(s)" in n for n in report["notes"])
+    to_truth = mapped(report, name)
+    total = sum(expected["talk_time"].values())
+    shares = report["analyzers"]["talk_time"]["speakers"]
+    for speaker, share in shares.items():
+        assert share["share"] * 100 == pytest.approx(
+            expected["talk_time"][to_truth[speaker]] / total * 100, abs=2.0
+        )
+    asked = {to_truth[q["speaker"]] for q in report["analyzers"]["questions"]["items"]}
+    assert asked == {q["speaker"] for q in expected["questions"]}
+    assert report["analyzers"]["interruptions"]["approximate"] is True
+
+
+def test_voice_print_marks_the_user_on_mono_and_stereo():
+    enrolled = run_cli("voice", "enroll", "--from", str(AUDIO / "en-interview-S1-voice.wav"))
+    assert enrolled.returncode == 0, enrolled.stderr
+    for filename in ("en-interview-mono.wav", "en-interview-stereo.flac"):
+        result = run_cli("analyze", str(AUDIO / filename), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        me = report["me"]
+        assert me["source"] == "voiceprint"
+        truth_id = (
+            mapped(report, "en-interview")[me["speaker"]] if filename.endswith(".wav") else me["speaker"]
+        )
+        assert truth_id == "S1", me  # S1 is the candidate, whose other sentences made the print
+        roles = {s["role"] for s in report["speakers"]}
+        assert roles == {"me", "interviewer"}
+
+
+def test_long_recordings_are_transcribed_in_chunks_cut_at_pauses():
+    # Chunks of 20 s stand in for the 5-minute chunks of a long recording. Measured on this
+    # fixture: the same word recall in one piece (0.876) as in 20-s chunks (0.881), every word
+    # inside true speech; 0.85 leaves room for one or two words lost at a cut.
+    from rehearse.audio import load
+    from rehearse.models import resolve
+    from rehearse.transcribe import Transcriber, WhisperSettings, chunk_bounds
+
+    expected = truth("en-interview")
+    mono = load(AUDIO / "en-interview-mono.wav").mono
+    cuts = [start / 16_000 for start, _ in chunk_bounds(mono, 20.0)][1:]
+    assert len(cuts) >= 3
+    assert not [c for c in cuts if any(s["start"] < c < s["end"] for s in expected["segments"])]
+
+    result = Transcriber(WhisperSettings(resolve("base"), chunk_seconds=20.0)).transcribe(mono)
+    assert result.language == "en"
+    said = [w for u in expected["utterances"] for w in re.findall(r"[\w']+", u["text"].lower())]
+    heard = [w for word in result.words for w in re.findall(r"[\w']+", word.text.lower())]
+    matcher = difflib.SequenceMatcher(a=said, b=heard, autojunk=False)
+    assert sum(block.size for block in matcher.get_matching_blocks()) / len(said) >= 0.85
+    for word in result.words:  # offsets of later chunks put words back in recording time
+        middle = (word.start + word.end) / 2
+        assert any(s["start"] - 0.5 <= middle <= s["end"] + 0.5 for s in expected["segments"]), word

@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import AUDIO, run_cli
 from rehearse import plugins
 from rehearse.analysis import Analyzer
 from rehearse.errors import PluginError
@@ -49,3 +50,12 @@ def test_load_only_listed_plugins(monkeypatch):
     monkeypatch.setenv("REHEARSE_LOAD_PLUGINS", "rehearse-star, rehearse-vtt")
     plugins._load_installed(pm)
     assert [k["name"] for _, k in calls] == ["rehearse-star", "rehearse-vtt"]
+
+
+def test_the_voice_diarizer_is_a_plugin_like_any_other():
+    from rehearse import plugins
+
+    assert "voice" in plugins.diarizers()
+    result = run_cli("analyze", str(AUDIO / "fr-interview-mono.m4a"), "--diarizer", "nope")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("Error: no diarizer named 'nope'; installed: voice")

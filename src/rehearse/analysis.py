@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rehearse.conversation import Conversation
+from rehearse.conversation import Attribution, Conversation
 from rehearse.errors import OptionError
 from rehearse.i18n import say
 
@@ -57,15 +57,21 @@ class Analyzer:
         return {o.name: o.default for o in self.options}
 
 
-def unavailable_on_one_channel(lang: str, **empty: Any) -> dict:
-    """The section of an analyzer that needs the speakers told apart, on a one-channel recording."""
+def why_not_separated(conversation: Conversation, lang: str) -> str:
+    if conversation.attribution is Attribution.VOICES:
+        return say(lang, "only one voice was heard", "une seule voix entendue")
+    return say(
+        lang,
+        "speakers could not be separated on one channel",
+        "une seule piste, les interlocuteurs ne sont pas séparés",
+    )
+
+
+def not_separated(conversation: Conversation, lang: str, **empty: Any) -> dict:
+    """The section of an analyzer that compares speakers, when there is only one to compare."""
     return {
         "available": False,
-        "summary": say(
-            lang,
-            "Not measured: speakers could not be separated on one channel.",
-            "Non mesuré : une seule piste, les interlocuteurs ne sont pas séparés.",
-        ),
+        "summary": say(lang, "Not measured: ", "Non mesuré : ") + why_not_separated(conversation, lang) + ".",
         "advice": [],
         **empty,
     }

@@ -91,7 +91,8 @@ def build_utterances(
         else:
             held[nearest].append(word)
     utterances = [
-        Utterance(seg.speaker, seg.start, seg.end, tuple(held[i])) for i, seg in enumerate(segments)
+        Utterance(seg.speaker, seg.start, seg.end, tuple(held[i]), confidence=seg.confidence)
+        for i, seg in enumerate(segments)
     ]
     # Words of a speaker the audio never heard (possible on a saved transcript): keep them.
     for speaker in dict.fromkeys(w.speaker for w in orphans):

@@ -102,6 +102,18 @@ def load(path: str | Path, progress: ProgressCallback | None = None) -> Recordin
     return Recording(info=info, samples=samples)
 
 
+def excerpt(samples: np.ndarray, spans: list[tuple[float, float]], limit: float) -> np.ndarray:
+    """The audio of ``spans`` (seconds) joined end to end, up to ``limit`` seconds."""
+    pieces, total = [], 0
+    for start, end in spans:
+        piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)][: int(limit * SAMPLE_RATE) - total]
+        pieces.append(piece)
+        total += len(piece)
+        if total >= limit * SAMPLE_RATE:
+            break
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+
+
 def _duration(container, stream) -> float | None:  # type: ignore[no-untyped-def]
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)

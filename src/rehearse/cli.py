@@ -18,7 +18,9 @@ EXIT_ERROR = 1
 EXIT_ANALYZER_FAILED = 3
 STAGES = {
     "model": "Preparing the speech model (first run only)",
+    "record": "Recording",
     "decode": "Decoding audio",
+    "voices": "Telling voices apart",
     "transcribe": "Transcribing",
     "speakers": "Finding who spoke when",
     "analyze": "Analyzing",
@@ -117,6 +119,24 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     type=click.Choice(["en", "fr"]),
     help="Language of the report. Default: the conversation's (French or English).",
 )
+@click.option(
+    "--speakers",
+    type=click.IntRange(1, 4),
+    metavar="N",
+    help="On a one-channel recording: how many people speak (1-4). Default: told from their voices.",
+)
+@click.option(
+    "--diarizer",
+    default="voice",
+    show_default=True,
+    metavar="NAME",
+    help="How a one-channel recording is split between speakers (a plugin may add others).",
+)
+@click.option(
+    "--me",
+    metavar="SPEAKER",
+    help="Which speaker is you (S1, S2, …), overriding the voice print. See 'rehearse voice'.",
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -130,12 +150,17 @@ def analyze(
     output: Path | None,
     settings: tuple[str, ...],
     report_lang: str | None,
+    speakers: int | None,
+    diarizer: str,
+    me: str | None,
 ) -> None:
     """Analyze a recorded interview and print a feedback report.
 
     AUDIO is any recording FFmpeg reads (wav, mp3, m4a, flac, ogg, a video's sound
     track…). A stereo file with one person per channel (two mics, or a call
-    recorded as stereo) gives exact talk times and interruptions.
+    recorded as stereo) gives exact talk times and interruptions. On one channel
+    (a laptop mic, a phone memo), voices are told apart by how they sound: the
+    figures are approximate, and uncertain moments are marked (?).
 
     \b
     The report covers:
@@ -148,6 +173,7 @@ def analyze(
     Examples:
       rehearse analyze interview.m4a
       rehearse analyze interview.m4a --language fr -o bilan.md
+      rehearse analyze memo.m4a --speakers 2 --format rttm -o memo.rttm
       rehearse analyze --transcript report.json --set monologues.threshold=60
 
     Exit status: 0 when the report was produced, 1 on an error, 3 when an analyzer
@@ -167,12 +193,20 @@ def analyze(
         compute_type=compute_type,
         report_language=report_lang,
         settings=settings,
+        speakers=speakers,
+        diarizer=diarizer,
+        me=me.upper() if me else None,
     )
     with _progress() as progress:
         if transcript is not None:
             conversation = report_module.load(transcript)
+            if options.me:
+                pipeline.set_me(conversation, options.me, "option", options)
         else:
             conversation = pipeline.transcribe_recording(audio, options, progress)  # type: ignore[arg-type]
+    if conversation.me is None and renderer.name == "terminal" and output is None:
+        _ask_who_is_me(conversation, options)
+    with _progress() as progress:
         result = pipeline.analyze(conversation, options, progress)
     failed = [name for name, section in result["analyzers"].items() if section.get("error")]
     if not ctx.obj["debug"]:
@@ -195,6 +229,183 @@ def analyze(
             err=True,
         )
         ctx.exit(EXIT_ANALYZER_FAILED)
+
+
+def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-def]
+    """On a terminal, with several speakers and no voice print: ask which one is the user."""
+    from rehearse import pipeline, voiceprint
+
+    if not (sys.stdin.isatty() and sys.stderr.isatty()) or len(conversation.speakers) < 2:
+        return
+    if voiceprint.load() is not None:
+        return  # the voice print was tried; its verdict (or its doubt) is in the notes
+    click.echo("Which speaker is you? (Enter to skip; 'rehearse voice enroll' saves asking)", err=True)
+    for number, speaker in enumerate(conversation.speakers, 1):
+        turns = [t for t in conversation.turns if t.speaker == speaker.id and t.text]
+        quote = max(turns, key=lambda t: t.duration).text if turns else ""
+        quote = quote if len(quote) <= 90 else quote[:87] + "…"
+        click.echo(f"  {number}. {speaker.label}: “{quote}”", err=True)
+    answer = click.prompt(
+        "You are",
+        default="",
+        show_default=False,
+        type=click.Choice(["", *map(str, range(1, len(conversation.speakers) + 1))]),
+        show_choices=False,
+        err=True,
+    )
+    if answer:
+        pipeline.set_me(conversation, conversation.speakers[int(answer) - 1].id, "asked", options)
+
+
+@cli.group()
+def voice() -> None:
+    """Your voice print: how rehearse knows which speaker is you.
+
+    \b
+    rehearse voice enroll                 speak for ~10 s into the microphone
+    rehearse voice enroll --from me.m4a   or take a recording of you alone
+    rehearse voice show                   what is stored, and where
+    rehearse voice forget                 delete it
+
+    The voice print is 256 numbers describing how your voice sounds, kept in
+    your user data folder. No audio is kept, and nothing leaves this computer.
+    """
+
+
+@voice.command()
+@click.option(
+    "--from", "source", type=click.Path(path_type=Path), metavar="FILE", help="A recording of you alone."
+)
+@click.option(
+    "--seconds", type=click.FloatRange(5, 120), default=12.0, show_default=True, help="How long to record."
+)
+@click.option("--device", metavar="NAME|NUMBER", help="Input device (default: the system's).")
+def enroll(source: Path | None, seconds: float, device: str | None) -> None:
+    """Make your voice print, from the microphone or from a recording of you alone."""
+    from rehearse import audio, microphone, voiceprint
+
+    if source is not None:
+        samples = audio.load(source).mono
+        origin = str(source.resolve())
+    else:
+        click.echo(
+            f"Speak naturally for {seconds:.0f} seconds — introduce yourself, or read a paragraph aloud.",
+            err=True,
+        )
+        target = int(device) if device and device.isdigit() else device
+        with _progress() as progress:
+            samples = microphone.record(
+                seconds, target, lambda done, _level: progress("record", done / seconds)
+            )
+        origin = "microphone"
+    print_ = voiceprint.enroll(samples, origin)
+    where = voiceprint.save(print_)
+    click.echo(f"Voice print saved to {where} ({print_.speech_seconds:.1f} s of speech heard).")
+
+
+@voice.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def show(as_json: bool) -> None:
+    """Show the stored voice print: when and from what it was made."""
+    import json
+
+    from rehearse import voiceprint
+
+    print_ = voiceprint.load()
+    if as_json:
+        info = None
+        if print_ is not None:
+            info = {
+                "path": str(voiceprint.path()),
+                "created": print_.created,
+                "source": print_.source,
+                "speech_seconds": print_.speech_seconds,
+            }
+        click.echo(json.dumps({"voiceprint": info}, indent=2))
+    elif print_ is None:
+        click.echo("No voice print yet. Make one with: rehearse voice enroll")
+    else:
+        click.echo(f"Voice print: {voiceprint.path()}")
+        click.echo(f"  made {print_.created} from {print_.source}, {print_.speech_seconds:.1f} s of speech")
+
+
+@voice.command()
+def forget() -> None:
+    """Delete the stored voice print."""
+    from rehearse import voiceprint
+
+    click.echo("Voice print deleted." if voiceprint.forget() else "There was no voice print to delete.")
+
+
+@cli.group(name="eval")
+def eval_() -> None:
+    """Measure how well rehearse does against a reference you trust."""
+
+
+@eval_.command()
+@click.argument("audio", type=click.Path(path_type=Path))
+@click.argument("reference", type=click.Path(path_type=Path), metavar="REF.rttm")
+@click.option("--speakers", type=click.IntRange(1, 4), metavar="N", help="Force the number of speakers.")
+@click.option("--diarizer", default="voice", show_default=True, metavar="NAME", help="Diarizer to evaluate.")
+@click.option(
+    "--collar",
+    type=click.FloatRange(0.0),
+    default=0.25,
+    show_default=True,
+    help="Seconds around each reference boundary left out of scoring.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def diarization(
+    audio: Path, reference: Path, speakers: int | None, diarizer: str, collar: float, as_json: bool
+) -> None:
+    """Score who-spoke-when on AUDIO against a reference RTTM file.
+
+    Prints the diarization error rate (DER) with its parts: missed speech, false
+    alarm and speaker confusion, overlapped speech included, and how far each
+    person's share of talk time is from the reference, in percentage points.
+    No transcription is run, so this takes seconds.
+
+    \b
+    Example:
+      rehearse eval diarization memo.wav memo.rttm
+      rehearse analyze memo.wav -f rttm -o mine.rttm    (the RTTM rehearse itself writes)
+    """
+    import json
+
+    from rehearse import audio as audio_module
+    from rehearse import evaluation, pipeline
+
+    truth = evaluation.read_rttm(reference)
+    with _progress() as progress:
+        recording = audio_module.load(audio, lambda f: progress("decode", f))
+        found = pipeline.who_spoke_when(
+            recording, pipeline.Options(speakers=speakers, diarizer=diarizer), progress
+        )
+    if not found.segments:
+        raise RehearseError(f"{audio}: no speech found, nothing to score")
+    result = evaluation.score(truth, found.segments, collar)
+    summary = {
+        **result.to_dict(),
+        "collar": collar,
+        "attribution": found.source.value,
+        "speakers_found": len(found.speakers),
+        "speakers_reference": len({s.speaker for s in truth}),
+    }
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
+        f"DER {summary['der']:.1%}  (missed {summary['missed']:.1%}, false alarm {summary['false_alarm']:.1%}, "
+        f"confusion {summary['confusion']:.1%}) on {summary['scored_seconds']:.1f} s of reference speech, "
+        f"collar {collar:g} s"
+    )
+    mapping = ", ".join(f"{mine} → {theirs}" for mine, theirs in sorted(result.mapping.items())) or "none"
+    click.echo(
+        f"Speakers: {summary['speakers_found']} found ({found.source.value}), "
+        f"{summary['speakers_reference']} in the reference; {mapping}"
+    )
+    errors = ", ".join(f"{name} {error:.1f} pts" for name, error in sorted(result.share_error.items()))
+    click.echo(f"Talk-share error: {errors}")
 
 
 def _pick_renderer(renderers: dict, format_: str | None, output: Path | None):  # type: ignore[no-untyped-def]

@@ -10,12 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+# Below this confidence an attribution is shown as uncertain, and so is what rests on it.
+UNCERTAIN_BELOW = 0.5
+
 
 class Attribution(str, Enum):
     """Where *who spoke when* came from; analyzers state how far to trust it."""
 
     CHANNELS = "channels"  # one speaker per channel: exact, overlaps are real
     SINGLE = "single"  # one channel, speakers not separated
+    VOICES = "voices"  # one channel, speakers told apart by their voices: approximate
     TRANSCRIPT = "transcript"  # timings from a saved transcript: approximate
 
 
@@ -46,11 +50,16 @@ class _Span:
 
 @dataclass(frozen=True)
 class Segment(_Span):
-    """A stretch of speech activity of one speaker, measured on the audio."""
+    """A stretch of speech activity of one speaker, measured on the audio.
+
+    ``confidence`` says how sure the attribution is: 1.0 on a channel of one's own,
+    lower where voice diarization hesitated between two speakers.
+    """
 
     speaker: str
     start: float
     end: float
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class Utterance(_Span):
     end: float
     words: tuple[Word, ...] = ()
     backchannel: bool = False
+    confidence: float = 1.0  # of the attribution, from the segment this utterance was heard in
 
     @property
     def text(self) -> str:
@@ -98,6 +108,15 @@ class Turn(_Span):
         return tuple(w for u in self.utterances for w in u.words)
 
     @property
+    def confidence(self) -> float:
+        """How sure the attribution of this turn is, weighted by the time of each utterance."""
+        mine = [u for u in self.utterances if u.speaker == self.speaker] or list(self.utterances)
+        total = sum(u.duration for u in mine)
+        if not total:
+            return min((u.confidence for u in mine), default=1.0)
+        return round(sum(u.confidence * u.duration for u in mine) / total, 2)
+
+    @property
     def text(self) -> str:
         return join_words(self.words)
 
@@ -115,6 +134,8 @@ class Conversation:
     audio: AudioInfo | None = None
     model: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Which speaker is the user and how that was decided: {"speaker", "source", ["similarities"]}.
+    me: dict | None = None
 
     @property
     def words(self) -> list[Word]:

@@ -14,6 +14,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from rehearse.analysis import Analyzer
+    from rehearse.diarize import Diarizer
     from rehearse.rendering import Renderer
 
 hookspec = pluggy.HookspecMarker("rehearse")
@@ -23,6 +24,12 @@ hookimpl = pluggy.HookimplMarker("rehearse")
 @hookspec
 def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     """Register analyzers: call ``register(analyzer)`` for each :class:`rehearse.analysis.Analyzer`."""
+
+
+@hookspec
+def register_diarizers(register: Callable[[Diarizer], None]) -> None:
+    """Register diarizers (who spoke when on one channel): call ``register(diarizer)`` for each
+    :class:`rehearse.diarize.Diarizer`. ``rehearse analyze --diarizer NAME`` picks one."""
 
 
 @hookspec

@@ -13,18 +13,30 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rehearse import activity, analysis, attribution, audio, models, plugins
+from rehearse import activity, analysis, attribution, audio, diarize, models, plugins, voice, voiceprint
 from rehearse import report as report_module
-from rehearse.conversation import Attribution, Conversation, Speaker, Utterance, Word
-from rehearse.i18n import report_language, say
+from rehearse.conversation import (
+    UNCERTAIN_BELOW,
+    Attribution,
+    Conversation,
+    Segment,
+    Speaker,
+    Utterance,
+    Word,
+)
+from rehearse.errors import OptionError, PluginError
+from rehearse.i18n import percent, report_language, say
 
 if TYPE_CHECKING:
+    from rehearse.diarize import Diarizer
     from rehearse.transcribe import Transcriber
 
+# Enough of each speaker's voice to compare with a voice print.
+VOICE_SAMPLE_SECONDS = 60.0
 # Overlapped utterances up to this long are transcribed again on their own channel.
 RECHECK_MAX_SECONDS = 8.0
 
-# (stage, fraction done); stages: "model", "decode", "transcribe", "speakers", "analyze".
+# (stage, fraction done); stages: "model", "decode", "voices", "transcribe", "speakers", "analyze".
 Progress = Callable[[str, float], None]
 
 
@@ -40,6 +52,41 @@ class Options:
     compute_type: str = "int8"
     report_language: str | None = None
     settings: Sequence[str] = field(default_factory=tuple)  # --set analyzer.option=value
+    speakers: int | None = None  # force the number of speakers on one channel
+    diarizer: str = "voice"
+    me: str | None = None  # the speaker id that is the user, overriding the voice print
+    use_voiceprint: bool = True
+
+
+@dataclass
+class SpeakerActivity:
+    """Who spoke when, from the audio alone (no words yet)."""
+
+    segments: list[Segment]
+    speakers: list[str]
+    source: Attribution
+    unseparated: str | None = None  # why one channel could not be split, if it could not
+
+
+def who_spoke_when(
+    recording: audio.Recording, options: Options, progress: Progress = _quiet
+) -> SpeakerActivity:
+    """Speech segments per speaker: by channel on two-channel files, by voice on one channel."""
+    channels = recording.speaker_channels
+    if channels > 1:
+        speakers = [f"S{i + 1}" for i in range(channels)]
+        return SpeakerActivity(
+            activity.channel_activity(recording.samples, speakers), speakers, Attribution.CHANNELS
+        )
+    speech = activity.voice_activity(recording.mono, "S1")
+    if not speech:
+        return SpeakerActivity([], ["S1"], Attribution.SINGLE)
+    diarization = _diarizer(options.diarizer).diarize(
+        recording.mono, [(s.start, s.end) for s in speech], options.speakers, lambda f: progress("voices", f)
+    )
+    if diarization.unseparated is not None:
+        return SpeakerActivity(speech, ["S1"], Attribution.SINGLE, diarization.unseparated)
+    return SpeakerActivity(diarization.segments, diarization.speakers, Attribution.VOICES)
 
 
 def transcribe_recording(path: str | Path, options: Options, progress: Progress = _quiet) -> Conversation:
@@ -48,14 +95,8 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
 
     model_path = models.resolve(options.model, lambda f: progress("model", f))
     recording = audio.load(path, lambda f: progress("decode", f))
-    channels = recording.speaker_channels
-    speakers = [f"S{i + 1}" for i in range(channels)]
-    if channels > 1:
-        segments = activity.channel_activity(recording.samples, speakers)
-        source = Attribution.CHANNELS
-    else:
-        segments = activity.voice_activity(recording.mono, speakers[0])
-        source = Attribution.SINGLE
+    found = who_spoke_when(recording, options, progress)
+    segments, speakers, source = found.segments, found.speakers, found.source
 
     words, language, probability, notes = [], options.language, None, []
     if segments:
@@ -78,18 +119,22 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         words = _recheck_overlaps(transcriber, recording.samples, speakers, utterances, words, language)
         utterances = attribution.build_utterances(segments, words)
     progress("speakers", 1.0)
-    if channels == 1 and segments:
+    notes += _attribution_notes(source, found.unseparated, speakers, segments, lang)
+    me = _find_me(recording, found, options)
+    if me.get("source") == "voiceprint" and me["speaker"] is None:
+        closest = max(me["similarities"].items(), key=lambda item: item[1])
         notes.append(
             say(
                 lang,
-                "One channel: speakers are not separated yet, so talk ratio, interruptions and "
-                "per-person figures are not measured. Record with one mic per person for exact results.",
-                "Une seule piste : les interlocuteurs ne sont pas encore séparés, donc pas de répartition "
-                "du temps de parole ni d'interruptions. Enregistrez avec un micro par personne.",
+                f"Nobody sounds clearly like your voice print (closest: {closest[0]}, similarity "
+                f"{closest[1]:.2f}), so no one is marked as you; --me tells rehearse who you are.",
+                f"Personne ne ressemble nettement à votre empreinte vocale (le plus proche : {closest[0]}, "
+                f"similarité {closest[1]:.2f}) ; --me indique qui vous êtes.",
             )
         )
     return Conversation(
-        speakers=_speakers(channels, lang),
+        speakers=_speakers(source, speakers, lang, me.get("speaker")),
+        me=me or None,
         segments=segments,
         utterances=utterances,
         turns=attribution.build_turns(utterances),
@@ -137,18 +182,112 @@ def _recheck_overlaps(
     return sorted(words, key=lambda w: w.start)
 
 
-def _speakers(channels: int, lang: str) -> list[Speaker]:
-    if channels == 1:
+def _diarizer(name: str) -> Diarizer:
+    found = plugins.diarizers()
+    if name not in found:
+        raise PluginError(f"no diarizer named {name!r}; installed: {', '.join(sorted(found))}")
+    return found[name]
+
+
+def _attribution_notes(
+    source: Attribution, unseparated: str | None, speakers: list[str], segments: list[Segment], lang: str
+) -> list[str]:
+    if source is Attribution.SINGLE and unseparated == diarize.TOO_LITTLE_SPEECH:
+        return [
+            say(
+                lang,
+                "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.",
+                "Moins de 2 secondes de parole : trop peu pour distinguer les voix, aucune comparaison.",
+            )
+        ]
+    if source is Attribution.SINGLE and unseparated:
+        return [unseparated]
+    if source is not Attribution.VOICES:
+        return []
+    notes = [
+        say(
+            lang,
+            f"One channel: {len(speakers)} voice(s) told apart by how they sound. Figures are "
+            "approximate, and speech where two people talk at once goes to one of them. "
+            "For exact figures, record with one mic per person.",
+            f"Une seule piste : {len(speakers)} voix distinguée(s) à leur timbre. Les chiffres sont "
+            "approximatifs, et quand deux personnes parlent en même temps, le temps va à l'une d'elles. "
+            "Pour des chiffres exacts, enregistrez avec un micro par personne.",
+        )
+    ]
+    speech = sum(s.duration for s in segments)
+    unsure = sum(s.duration for s in segments if s.confidence < UNCERTAIN_BELOW)
+    if speech and unsure / speech >= 0.05:
+        notes.append(
+            say(
+                lang,
+                f"Who spoke is uncertain for {percent(unsure / speech)} of the speech; "
+                "moments resting on it are marked (?).",
+                f"L'attribution est incertaine pour {percent(unsure / speech)} de la parole ; "
+                "les moments concernés sont marqués (?).",
+            )
+        )
+    return notes
+
+
+def _find_me(recording: audio.Recording, found: SpeakerActivity, options: Options) -> dict[str, Any]:
+    """Which speaker is the user: ``--me``, else the closest match to the voice print."""
+    if options.me is not None:
+        if options.me not in found.speakers:
+            raise OptionError(
+                f"--me {options.me}: no such speaker in this recording; it has {', '.join(found.speakers)}"
+            )
+        return {"speaker": options.me, "source": "option"}
+    if not options.use_voiceprint or found.source is Attribution.SINGLE:
+        return {}
+    print_ = voiceprint.load()
+    if print_ is None:
+        return {}
+    voices = {}
+    for index, speaker in enumerate(found.speakers):
+        track = recording.samples[index] if found.source is Attribution.CHANNELS else recording.mono
+        sure = [s for s in found.segments if s.speaker == speaker and s.confidence >= UNCERTAIN_BELOW]
+        said = audio.excerpt(track, [(s.start, s.end) for s in sure], VOICE_SAMPLE_SECONDS)
+        if len(said) >= voiceprint.MIN_SPEECH_SECONDS * audio.SAMPLE_RATE / 2:
+            voices[speaker] = voice.embed(said)
+    if not voices:
+        return {}
+    match = voiceprint.match(print_, voices)
+    return {"speaker": match.speaker, "source": "voiceprint", "similarities": match.similarities}
+
+
+def set_me(conversation: Conversation, speaker: str, source: str, options: Options) -> None:
+    """Mark ``speaker`` as the user after the fact (when the user was asked)."""
+    lang = report_language(conversation.language, options.report_language)
+    ids = [s.id for s in conversation.speakers]
+    if speaker not in ids:
+        raise OptionError(f"--me {speaker}: no such speaker in this recording; it has {', '.join(ids)}")
+    conversation.speakers = _speakers(conversation.attribution, ids, lang, speaker)
+    conversation.me = {"speaker": speaker, "source": source}
+
+
+def _speakers(source: Attribution, ids: list[str], lang: str, me: str | None = None) -> list[Speaker]:
+    if source is Attribution.SINGLE:
+        if me:
+            return [Speaker("S1", say(lang, "You", "Vous"), role="me", channel=0)]
         return [Speaker("S1", say(lang, "Everyone (one channel)", "Tout le monde (une piste)"), channel=0)]
     sides = say(lang, "left right", "gauche droite").split()
-    return [
-        Speaker(
-            f"S{i + 1}",
-            say(lang, f"Speaker {i + 1} ({sides[i]})", f"Personne {i + 1} ({sides[i]})"),
-            channel=i,
-        )
-        for i in range(channels)
-    ]
+    speakers = []
+    for i, s in enumerate(ids):
+        where = f" ({sides[i]})" if source is Attribution.CHANNELS else ""
+        if s == me:
+            speakers.append(Speaker(s, say(lang, "You", "Vous") + where, "me", _channel(source, i)))
+        elif me and len(ids) == 2:
+            label = say(lang, "The interviewer", "L'intervieweur") + where
+            speakers.append(Speaker(s, label, "interviewer", _channel(source, i)))
+        else:
+            label = say(lang, f"Speaker {i + 1}", f"Personne {i + 1}") + where
+            speakers.append(Speaker(s, label, None, _channel(source, i)))
+    return speakers
+
+
+def _channel(source: Attribution, index: int) -> int | None:
+    return index if source is Attribution.CHANNELS else None
 
 
 def analyze(conversation: Conversation, options: Options, progress: Progress = _quiet) -> dict:

@@ -1,6 +1,6 @@
 """The plugin manager: built-in plugins first, then installed ones.
 
-Built-in analyzers and renderers are plugins registered exactly like
+Built-in analyzers, diarizers and renderers are plugins registered exactly like
 third-party ones. ``REHEARSE_LOAD_PLUGINS=a,b`` loads only those installed
 plugins (empty: none), the escape hatch when a plugin breaks rehearse.
 """
@@ -18,6 +18,7 @@ from rehearse.errors import PluginError
 
 if TYPE_CHECKING:
     from rehearse.analysis import Analyzer
+    from rehearse.diarize import Diarizer
     from rehearse.rendering import Renderer
 
 ENTRY_POINT_GROUP = "rehearse"
@@ -26,9 +27,11 @@ DEFAULT_PLUGINS = (
     "rehearse.analyzers.interruptions",
     "rehearse.analyzers.questions",
     "rehearse.analyzers.monologues",
+    "rehearse.diarize",
     "rehearse.renderers.terminal",
     "rehearse.renderers.markdown",
     "rehearse.renderers.json",
+    "rehearse.renderers.rttm",
 )
 
 _manager: pluggy.PluginManager | None = None
@@ -91,6 +94,10 @@ def _collect(hook_name: str) -> dict[str, Any]:
 
 def analyzers() -> dict[str, Analyzer]:
     return _collect("register_analyzers")
+
+
+def diarizers() -> dict[str, Diarizer]:
+    return _collect("register_diarizers")
 
 
 def renderers() -> dict[str, Renderer]:

@@ -40,6 +40,7 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
         "model": conversation.model,
         "attribution": conversation.attribution.value,
         "notes": conversation.notes,
+        "me": conversation.me,
         "speakers": [
             {
                 "id": s.id,
@@ -50,10 +51,11 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
             }
             for s in conversation.speakers
         ],
-        "segments": [_span(s) for s in conversation.segments],
-        "turns": [{**_span(t), "text": t.text} for t in conversation.turns],
+        "segments": [{**_span(s), "confidence": s.confidence} for s in conversation.segments],
+        "turns": [{**_span(t), "text": t.text, "confidence": t.confidence} for t in conversation.turns],
         "utterances": [
-            {**_span(u), "text": u.text, "backchannel": u.backchannel} for u in conversation.utterances
+            {**_span(u), "text": u.text, "backchannel": u.backchannel, "confidence": u.confidence}
+            for u in conversation.utterances
         ],
         "words": [{**_span(w), "text": w.text, "probability": w.probability} for w in conversation.words],
         "analyzers": dict(analyzers),
@@ -114,7 +116,11 @@ def from_dict(data: Any) -> Conversation:
         words = [w for i, t in enumerate(turns) for w in _spread(t, i, ids, by_label)]
     if data.get("segments"):
         segments = [
-            Segment(_speaker(s, f"segments[{i}]", ids, by_label), *_times(s, f"segments[{i}]"))
+            Segment(
+                _speaker(s, f"segments[{i}]", ids, by_label),
+                *_times(s, f"segments[{i}]"),
+                confidence=_confidence(s, f"segments[{i}]"),
+            )
             for i, s in enumerate(_list(data, "segments"))
         ]
     else:
@@ -142,6 +148,7 @@ def from_dict(data: Any) -> Conversation:
         audio=AudioInfo(**audio) if isinstance(audio, dict) else None,
         model=data.get("model"),
         notes=list(data.get("notes") or []),
+        me=data.get("me") if isinstance(data.get("me"), dict) else None,
     )
 
 
@@ -187,6 +194,16 @@ def _times(item: dict, where: str) -> tuple[float, float]:
     if end < start or start < 0:
         raise TranscriptError(f'{where}: "end" ({end}) must not come before "start" ({start})')
     return start, end
+
+
+def _confidence(item: dict, where: str) -> float:
+    try:
+        value = float(item.get("confidence", 1.0))
+    except (TypeError, ValueError):
+        raise TranscriptError(f'{where}: "confidence" must be a number from 0 to 1') from None
+    if not 0.0 <= value <= 1.0:
+        raise TranscriptError(f'{where}: "confidence" must be a number from 0 to 1, not {value}')
+    return value
 
 
 def _word(item: Any, i: int, ids: set[str], by_label: dict[str, str]) -> Word:

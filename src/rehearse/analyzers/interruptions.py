@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from rehearse import lexicon
-from rehearse.analysis import Analyzer, Option, unavailable_on_one_channel
-from rehearse.conversation import Attribution, Conversation, Utterance, join_words
+from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 
@@ -47,7 +47,7 @@ class Interruptions(Analyzer):
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
         if not conversation.separated:
-            return unavailable_on_one_channel(lang, events=[])
+            return not_separated(conversation, lang, events=[])
         approximate = conversation.attribution is not Attribution.CHANNELS
         events, backchannels, terminal = _events(conversation.utterances, options, approximate)
         labels = {s.id: s.label for s in conversation.speakers}
@@ -71,6 +71,7 @@ class Interruptions(Analyzer):
                     "speaker": e["by"],
                     "label": e["kind"],
                     "text": f"{labels[e['of']]}: …{e['of_words']} / {labels[e['by']]}: {e['by_words']}…",
+                    "uncertain": e["uncertain"],
                 }
                 for e in events
             ],
@@ -169,6 +170,7 @@ def _event(u: Utterance, host: Utterance, kind: str, options: Mapping[str, Any],
         "overlap": round(max(overlap, 0.0), 2),
         "of_words": join_words(before),
         "by_words": join_words(u.words[:n]),
+        "uncertain": min(u.confidence, host.confidence) < UNCERTAIN_BELOW,
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analysis import Analyzer, Option, unavailable_on_one_channel
+from rehearse.analysis import Analyzer, Option, not_separated
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, say
@@ -30,7 +30,7 @@ class Monologues(Analyzer):
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
         if not conversation.separated:
-            return unavailable_on_one_channel(lang, longest={}, items=[])
+            return not_separated(conversation, lang, longest={}, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
         n = int(options["quote_words"])
         longest: dict[str, dict] = {}

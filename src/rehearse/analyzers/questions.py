@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rehearse.analysis import Analyzer, Option
-from rehearse.conversation import Conversation, Word, join_words
+from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say
 from rehearse.lexicon import normalise, tokens
@@ -249,6 +249,7 @@ class Questions(Analyzer):
                             "text": text,
                             "kind": question.kind,
                             "form": question.form,
+                            "uncertain": utterance.confidence < UNCERTAIN_BELOW,
                         }
                     )
         items.sort(key=lambda q: q["start"])
@@ -287,7 +288,13 @@ class Questions(Analyzer):
             "by_speaker": by_speaker,
             "summary": summary,
             "moments": [
-                {"time": q["start"], "speaker": q["speaker"], "label": q["kind"], "text": q["text"]}
+                {
+                    "time": q["start"],
+                    "speaker": q["speaker"],
+                    "label": q["kind"],
+                    "text": q["text"],
+                    "uncertain": q["uncertain"],
+                }
                 for q in items
             ],
             "advice": advice,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analysis import Analyzer, Option
+from rehearse.analysis import Analyzer, Option, why_not_separated
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, percent, say
@@ -55,10 +55,9 @@ class TalkTime(Analyzer):
         if not conversation.separated:
             result["summary"] = say(
                 lang,
-                f"{duration(speech)} of speech; speakers could not be separated on one channel, "
-                "so there is no talk ratio",
-                f"{duration(speech)} de parole ; une seule piste, les interlocuteurs ne sont pas "
-                "séparés : pas de répartition du temps de parole",
+                f"{duration(speech)} of speech; {why_not_separated(conversation, lang)}, so there is no talk ratio",
+                f"{duration(speech)} de parole ; {why_not_separated(conversation, lang)} : "
+                "pas de répartition du temps de parole",
             )
             return result
         top = max(per_speaker, key=lambda s: per_speaker[s]["share"])

@@ -65,6 +65,7 @@ class MarkdownRenderer(Renderer):
                 lines += [section.summary, ""]
             for moment in section.moments:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
+                who += " (?)" if moment.get("uncertain") else ""
                 label = f" *{moment['label']}*" if moment.get("label") else ""
                 lines.append(
                     f"- `{clock(float(moment.get('time', 0)))}` {who}{label}: “{moment.get('text', '')}”"

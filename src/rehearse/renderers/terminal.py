@@ -81,6 +81,7 @@ class TerminalRenderer(Renderer):
                 console.print(f"  {escape(section.summary)}")
             for moment in section.moments:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
+                who += " (?)" if moment.get("uncertain") else ""
                 label = f" [magenta]{escape(str(moment['label']))}[/]" if moment.get("label") else ""
                 console.print(
                     f"  [green]{clock(float(moment.get('time', 0)))}[/] {escape(who)}{label}  "

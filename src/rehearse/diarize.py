@@ -1,0 +1,306 @@
+"""Who spoke when on one microphone: voice embeddings, clustered.
+
+1. Speech regions from Silero VAD.
+2. Embeddings of overlapping windows (1.6 s, the encoder's training length, every 0.4 s);
+   a region shorter than a window is embedded whole.
+3. Clustering in two stages: k-means into many small clusters, then average-linkage
+   merging of those while two of them sound like the same person (cosine similarity
+   above a calibrated threshold), at most four speakers, or exactly ``--speakers N``.
+   Centroids are then refined by reassigning windows.
+4. Each 10 ms frame of speech goes to the speaker its covering windows resemble most;
+   flips shorter than ``min_turn`` inside a stretch of speech are smoothed away. The
+   margin between the best and second-best speaker is the confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from rehearse import voice
+from rehearse.audio import excerpt
+from rehearse.conversation import Segment
+from rehearse.hookspecs import hookimpl
+
+ProgressCallback = Callable[[float], None]
+FRAME = 0.01  # seconds per mel frame
+
+
+@dataclass(frozen=True)
+class DiarizationSettings:
+    """Parameters of mono diarization (documented in docs/report.md)."""
+
+    speakers: int | None = None  # force this many speakers
+    max_speakers: int = 4
+    window: float = 1.6
+    hop: float = 0.4
+    # Two voices whose centroids are closer than this are one person. Calibrated on the
+    # fixtures and pyannote's real sample (docs/benchmarks.md): two people measured 0.75-0.92,
+    # one person split in two 0.83-0.95 (but then in small, lopsided clusters).
+    same_speaker_similarity: float = 0.93
+    # A third or fourth voice must stand further apart: more clusters always fit better.
+    extra_speaker_similarity: float = 0.85
+    min_speaker_seconds: float = 3.0  # a "speaker" heard for less is merged into the nearest
+    # Changing speaker costs this much similarity-times-frames: inside continuous speech a
+    # change must be backed by about a second of clearly better fit, across a pause far less.
+    switch_cost: float = 8.0
+    pause_switch_cost: float = 0.5
+    min_speech: float = 2.0  # under this much speech there is nothing to compare
+    confident_margin: float = 0.10  # similarity margin that counts as a sure attribution
+
+
+TOO_LITTLE_SPEECH = "too_little_speech"
+
+
+@dataclass
+class Diarization:
+    segments: list[Segment]  # speech per speaker, with ``confidence`` in [0, 1]
+    speakers: list[str]
+    # Voice embedding (unit vector) of each speaker, for matching an enrolled voice print.
+    centroids: dict[str, np.ndarray] = field(default_factory=dict)
+    # Why speakers were not told apart: TOO_LITTLE_SPEECH, or a plugin's own sentence.
+    unseparated: str | None = None
+
+
+class Diarizer:
+    """Base of diarizer plugins: attribute the speech of a one-channel recording to speakers.
+
+    ``speech`` holds the (start, end) seconds where voice activity detection heard speech;
+    ``speakers`` forces the number of speakers when given. Return speakers named S1, S2, …
+    in order of first appearance.
+    """
+
+    name: str = ""
+    description: str = ""
+
+    def diarize(
+        self,
+        samples: np.ndarray,
+        speech: list[tuple[float, float]],
+        speakers: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Diarization:
+        raise NotImplementedError
+
+
+class VoiceDiarizer(Diarizer):
+    name = "voice"
+    description = "Voice embeddings (resemblyzer's GE2E encoder, ONNX) clustered into 1-4 speakers."
+
+    def __init__(self, settings: DiarizationSettings | None = None) -> None:
+        self.settings = settings or DiarizationSettings()
+
+    def diarize(
+        self,
+        samples: np.ndarray,
+        speech: list[tuple[float, float]],
+        speakers: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Diarization:
+        settings = self.settings if speakers is None else replace(self.settings, speakers=speakers)
+        return diarize(samples, speech, settings, progress)
+
+
+@hookimpl
+def register_diarizers(register):  # type: ignore[no-untyped-def]
+    register(VoiceDiarizer())
+
+
+def diarize(
+    samples: np.ndarray,
+    speech: list[tuple[float, float]],
+    settings: DiarizationSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> Diarization:
+    """Attribute the speech regions of a mono recording to speakers S1, S2, …"""
+    settings = settings or DiarizationSettings()
+    total = sum(end - start for start, end in speech)
+    if total < settings.min_speech:
+        segments = [Segment("S1", start, end) for start, end in speech]
+        return Diarization(segments, ["S1"], unseparated=TOO_LITTLE_SPEECH)
+
+    # Loudness is judged on the speech alone, as resemblyzer does after trimming silences.
+    gain = voice.volume_gain(excerpt(samples, speech, total))
+    mels = voice.mel_frames(samples * np.float32(gain))
+    windows = _windows(speech, len(mels), settings)
+    embeddings = _embed(mels, windows, progress)
+
+    centroids = _cluster(embeddings, windows, settings)
+    scores = _frame_scores(windows, embeddings, centroids, len(mels))
+    names = [f"S{i + 1}" for i in range(len(centroids))]
+    segments = _segments(speech, scores, names, settings)
+    return Diarization(segments, names, dict(zip(names, centroids)))
+
+
+def _windows(
+    speech: list[tuple[float, float]], n_frames: int, settings: DiarizationSettings
+) -> list[tuple[int, int]]:
+    """Frame ranges to embed: sliding windows over each region, or the region itself when short."""
+    size, hop = round(settings.window / FRAME), round(settings.hop / FRAME)
+    out = []
+    for start, end in speech:
+        lo, hi = round(start / FRAME), min(round(end / FRAME), n_frames)
+        if hi - lo <= size:
+            out.append((lo, hi))
+            continue
+        starts = list(range(lo, hi - size + 1, hop))
+        if starts[-1] + size < hi:
+            starts.append(hi - size)  # the region's end is covered too
+        out += [(s, s + size) for s in starts]
+    return [(lo, hi) for lo, hi in out if hi - lo >= 10]
+
+
+def _embed(mels: np.ndarray, windows: list[tuple[int, int]], progress: ProgressCallback | None) -> np.ndarray:
+    """Embeddings of every window, batched by length (the ONNX model takes any length)."""
+    out = np.zeros((len(windows), 256), np.float32)
+    by_length: dict[int, list[int]] = {}
+    for index, (lo, hi) in enumerate(windows):
+        by_length.setdefault(hi - lo, []).append(index)
+    done = 0
+    for indices in by_length.values():
+        for i in range(0, len(indices), voice.BATCH):
+            batch = indices[i : i + voice.BATCH]
+            out[batch] = voice.embed_frames(np.stack([mels[windows[j][0] : windows[j][1]] for j in batch]))
+            done += len(batch)
+            if progress:
+                progress(done / len(windows))
+    return out
+
+
+def _normalise(rows: np.ndarray) -> np.ndarray:
+    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-9)
+
+
+def _kmeans(embeddings: np.ndarray, k: int, seed: int, rounds: int = 30) -> tuple[float, np.ndarray]:
+    """Spherical k-means with k-means++ seeding: (mean similarity to own centroid, centroids)."""
+    rng = np.random.default_rng(seed)
+    centres = [embeddings[rng.integers(len(embeddings))]]
+    for _ in range(1, k):
+        distance = np.maximum(1 - np.max(embeddings @ np.array(centres).T, axis=1), 0) ** 2
+        if distance.sum() == 0:
+            break
+        centres.append(embeddings[rng.choice(len(embeddings), p=distance / distance.sum())])
+    centroids = np.array(centres)
+    for _ in range(rounds):
+        labels = np.argmax(embeddings @ centroids.T, axis=1)
+        kept = [c for c in range(len(centroids)) if (labels == c).any()]
+        updated = _normalise(np.array([embeddings[labels == c].mean(axis=0) for c in kept]))
+        if updated.shape == centroids.shape and np.allclose(updated, centroids):
+            break
+        centroids = updated
+    return float(np.mean(np.max(embeddings @ centroids.T, axis=1))), centroids
+
+
+def _cluster(
+    embeddings: np.ndarray, windows: list[tuple[int, int]], settings: DiarizationSettings
+) -> np.ndarray:
+    """One centroid per speaker, ordered by first appearance.
+
+    Only full-length windows vote: an embedding of half a second is too unsteady to
+    found a speaker, and is attributed afterwards like everything else.
+    """
+    size = round(settings.window / FRAME)
+    full = np.array([hi - lo >= size for lo, hi in windows])
+    voters = embeddings[full] if full.sum() >= 2 else embeddings
+    counts = [settings.speakers] if settings.speakers else range(1, settings.max_speakers + 1)
+    chosen = voters.mean(axis=0, keepdims=True)
+    for k in counts:
+        if k > len(voters):
+            break
+        _, centroids = max((_kmeans(voters, k, seed) for seed in range(8)), key=lambda fit: fit[0])
+        labels = np.argmax(voters @ centroids.T, axis=1)
+        heard = np.bincount(labels, minlength=len(centroids)) * settings.hop
+        similarity = centroids @ centroids.T
+        np.fill_diagonal(similarity, -1)
+        limit = settings.same_speaker_similarity if k <= 2 else settings.extra_speaker_similarity
+        distinct = similarity.max() < limit and heard.min() >= settings.min_speaker_seconds
+        if settings.speakers or distinct:
+            chosen = centroids
+        elif k > 1:
+            break  # k voices are not all distinct; more clusters would only split people further
+    chosen = _normalise(chosen)
+    first = np.argmax(embeddings @ chosen.T, axis=1)
+    order = sorted(
+        range(len(chosen)), key=lambda c: int(np.argmax(first == c)) if (first == c).any() else len(first)
+    )
+    return chosen[order]
+
+
+def _frame_scores(
+    windows: list[tuple[int, int]], embeddings: np.ndarray, centroids: np.ndarray, n_frames: int
+) -> np.ndarray:
+    """Per frame: the similarity of every speaker, averaged over the windows covering the frame."""
+    similarity = embeddings @ centroids.T
+    totals = np.zeros((n_frames + 1, len(centroids)))
+    counts = np.zeros(n_frames + 1)
+    for (lo, hi), row in zip(windows, similarity):
+        totals[lo] += row
+        totals[hi] -= row
+        counts[lo] += 1
+        counts[hi] -= 1
+    return np.cumsum(totals, axis=0)[:-1] / np.maximum(np.cumsum(counts)[:-1], 1)[:, None]
+
+
+def _segments(
+    speech: list[tuple[float, float]],
+    scores: np.ndarray,
+    names: list[str],
+    settings: DiarizationSettings,
+) -> list[Segment]:
+    """Speaker segments per speech region, with a confidence each."""
+    spans = [(round(start / FRAME), min(round(end / FRAME), len(scores))) for start, end in speech]
+    spans = [(lo, hi) for lo, hi in spans if hi > lo]
+    labels = _resegment(spans, scores, settings)
+    segments = []
+    for (lo, hi), (start, end) in zip(
+        spans, [s for s in speech if round(s[1] / FRAME) > round(s[0] / FRAME)]
+    ):
+        edges = [lo, *(np.flatnonzero(np.diff(labels[lo:hi])) + 1 + lo), hi]
+        for a, b in zip(edges, edges[1:]):
+            speaker = int(labels[a])
+            mine = scores[a:b, speaker]
+            others = np.delete(scores[a:b], speaker, axis=1)
+            margin = (
+                float(np.mean(mine - others.max(axis=1))) if others.shape[1] else settings.confident_margin
+            )
+            segments.append(
+                Segment(
+                    names[speaker],
+                    round(int(a) * FRAME, 2) if a > lo else start,
+                    round(int(b) * FRAME, 2) if b < hi else end,
+                    confidence=round(float(np.clip(margin / settings.confident_margin, 0.0, 1.0)), 2),
+                )
+            )
+    return segments
+
+
+def _resegment(spans: list[tuple[int, int]], scores: np.ndarray, settings: DiarizationSettings) -> np.ndarray:
+    """The most likely speaker of every speech frame, by Viterbi over the frames.
+
+    Each frame earns its similarity to the speaker it is given; changing speaker costs
+    ``switch_cost`` inside a stretch of continuous speech and far less across a pause,
+    where turns usually change. This is what keeps a sentence from being cut in two
+    by one unsteady window.
+    """
+    labels = np.zeros(len(scores), int)
+    if not spans or scores.shape[1] == 1:
+        return labels
+    speakers = scores.shape[1]
+    switch = ~np.eye(speakers, dtype=bool)
+    frames = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
+    region_starts = set(np.cumsum([0] + [hi - lo for lo, hi in spans])[:-1].tolist())
+    total = scores[frames[0]].astype(np.float64)
+    back = np.zeros((len(frames), speakers), np.int8)
+    for index in range(1, len(frames)):
+        cost = settings.pause_switch_cost if index in region_starts else settings.switch_cost
+        candidates = total[:, None] - cost * switch  # [from, to]
+        back[index] = np.argmax(candidates, axis=0)
+        total = candidates[back[index], np.arange(speakers)] + scores[frames[index]]
+    path = np.zeros(len(frames), int)
+    path[-1] = int(np.argmax(total))
+    for index in range(len(frames) - 1, 0, -1):
+        path[index - 1] = back[index, path[index]]
+    labels[frames] = path
+    return labels
