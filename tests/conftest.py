@@ -7,26 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rehearse.conversation import Conversation
-from rehearse.report import from_dict
-
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = ROOT / "fixtures" / "audio"
-
-
-def conversation(
-    *utterances: tuple[str, float, float, str], attribution: str = "channels", language: str = "en"
-) -> Conversation:
-    """A conversation from (speaker, start, end, text) stretches of speech, words spread evenly."""
-    speakers = sorted({u[0] for u in utterances})
-    return from_dict(
-        {
-            "speakers": speakers,
-            "turns": [{"speaker": s, "start": a, "end": b, "text": t} for s, a, b, t in utterances],
-            "attribution": attribution,
-            "language": language,
-        }
-    )
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import conversation
 from rehearse import analysis, plugins
 from rehearse.conversation import union_length
+from rehearse.testing import from_turns as conversation
 
 
 def run(conv, name, **options):

@@ -187,3 +187,66 @@ def test_rttm_output_lists_who_spoke_when(write_json, tmp_path):
     assert float(fields[3]) == pytest.approx(first["start"])
     assert float(fields[4]) == pytest.approx(first["end"] - first["start"])
     assert fields[7] == first["speaker"]
+
+
+def test_on_a_terminal_rehearse_asks_which_speaker_is_you(write_json):
+    # A real pseudo-terminal: the question is only asked when a person is there to answer.
+    import os
+    import pty
+    import select
+    import sys
+
+    path = str(
+        write_json(
+            {
+                "speakers": ["S1", "S2"],
+                "turns": [
+                    {"speaker": "S1", "start": 0, "end": 4, "text": "Tell me about yourself."},
+                    {"speaker": "S2", "start": 4.5, "end": 20, "text": "I build data pipelines for a bank."},
+                ],
+            }
+        )
+    )
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-m", "rehearse", "analyze", "--transcript", path])
+    seen = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"You are" in seen:
+            os.write(fd, b"2\n")
+            answered = True
+    os.waitpid(pid, 0)
+    text = seen.decode("utf-8", "replace")
+    assert "Which speaker is you?" in text
+    assert "“I build data pipelines for a bank.”" in text
+    assert answered and "You " in text.split("You are", 1)[1]
+    assert "The interviewer" in text.split("You are", 1)[1]
+
+
+def test_config_file_sets_analyzer_options_and_the_command_line_wins(write_json, tmp_path):
+    path = str(write_json(MINIMAL))
+    (tmp_path / "rehearse.toml").write_text("[analyzers.monologues]\nthreshold = 20\n")
+    from_file = json.loads(run_cli("analyze", "--transcript", path, "-f", "json", cwd=tmp_path).stdout)
+    assert from_file["analyzers"]["monologues"]["threshold"] == 20
+    overridden = run_cli(
+        "analyze", "--transcript", path, "-f", "json", "--set", "monologues.threshold=45", cwd=tmp_path
+    )
+    assert json.loads(overridden.stdout)["analyzers"]["monologues"]["threshold"] == 45
+    (tmp_path / "rehearse.toml").write_text("[analyzers.monologues]\nthreshold = 'long'\n")
+    wrong = run_cli("analyze", "--transcript", path, cwd=tmp_path)
+    assert wrong.returncode == 1
+    assert "rehearse.toml: 'monologues.threshold=long'" in wrong.stderr and "Traceback" not in wrong.stderr
+    (tmp_path / "rehearse.toml").write_text("[analyzers\n")
+    broken = run_cli("analyze", "--transcript", path, cwd=tmp_path)
+    assert broken.returncode == 1 and "not valid TOML" in broken.stderr

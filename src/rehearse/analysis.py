@@ -13,6 +13,7 @@ shows up in every report format:
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any, ClassVar
 from rehearse.conversation import Attribution, Conversation
 from rehearse.errors import OptionError
 from rehearse.i18n import say
+from rehearse.report import json_default
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,11 @@ def not_separated(conversation: Conversation, lang: str, **empty: Any) -> dict:
     }
 
 
-def parse_settings(assignments: Iterable[str], analyzers: Mapping[str, Analyzer]) -> dict[str, dict]:
-    """Turn ``--set analyzer.option=value`` strings into per-analyzer option dicts.
+def parse_settings(
+    assignments: Iterable[str], analyzers: Mapping[str, Analyzer], origin: str = "--set"
+) -> dict[str, dict]:
+    """Turn ``analyzer.option=value`` strings (from ``--set`` or the config file, named by
+    ``origin`` in errors) into per-analyzer option dicts.
 
     Raises:
         OptionError: unknown analyzer or option, or a value of the wrong type.
@@ -89,24 +94,24 @@ def parse_settings(assignments: Iterable[str], analyzers: Mapping[str, Analyzer]
         analyzer_name, dot, option_name = key.strip().partition(".")
         if not sep or not dot:
             raise OptionError(
-                f"--set {assignment!r}: expected analyzer.option=value, e.g. --set monologues.threshold=60"
+                f"{origin} {assignment!r}: expected analyzer.option=value, e.g. --set monologues.threshold=60"
             )
         analyzer = analyzers.get(analyzer_name)
         if analyzer is None:
             raise OptionError(
-                f"--set {assignment!r}: no analyzer named {analyzer_name!r} "
+                f"{origin} {assignment!r}: no analyzer named {analyzer_name!r} "
                 f"(known: {', '.join(sorted(analyzers))})"
             )
         option = next((o for o in analyzer.options if o.name == option_name), None)
         if option is None:
             known = ", ".join(o.name for o in analyzer.options) or "none"
             raise OptionError(
-                f"--set {assignment!r}: {analyzer_name} has no option {option_name!r} (its options: {known})"
+                f"{origin} {assignment!r}: {analyzer_name} has no option {option_name!r} (its options: {known})"
             )
         try:
             settings[analyzer_name][option_name] = option.parse(raw.strip())
         except ValueError as exc:
-            raise OptionError(f"--set {assignment!r}: {exc} (default is {option.default!r})") from None
+            raise OptionError(f"{origin} {assignment!r}: {exc} (default is {option.default!r})") from None
     return settings
 
 
@@ -123,6 +128,10 @@ def run(
             result = analyzer.analyze(conversation, settings.get(name, analyzer.defaults()), lang)
             if not isinstance(result, dict):
                 raise TypeError(f"returned {type(result).__name__}, not a dict")
+            try:
+                json.dumps(result, default=json_default)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"returned a value that is not JSON: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - isolation is the point
             result = {
                 "available": False,

@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,9 +28,23 @@ STAGES = {
 }
 
 
+def _plugins_dir_option(command):  # type: ignore[no-untyped-def]
+    # main() reads --plugins-dir before click runs: plugins must be loaded before the
+    # command line is built, since they may add commands to it.
+    return click.option(
+        "--plugins-dir",
+        multiple=True,
+        expose_value=False,
+        metavar="DIR",
+        help="Also load plugins from the *.py files in DIR (this runs their code; repeatable). "
+        "Same as REHEARSE_PLUGINS_DIR.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="rehearse")
 @click.option("--debug", is_flag=True, help="Show full tracebacks when something fails.")
+@_plugins_dir_option
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Feedback on your practice interviews, computed entirely on this machine.
@@ -38,6 +53,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     rehearse analyze interview.m4a            feedback report in the terminal
     rehearse analyze call.wav -o report.md    the same report as Markdown
     rehearse analyze call.wav --format json   the full report as JSON (for tools)
+    rehearse voice enroll                     so reports know which speaker is you
+    rehearse plugins                          what is installed; see docs/plugins.md
 
     Nothing you record ever leaves this computer.
     """
@@ -133,6 +150,14 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     help="How a one-channel recording is split between speakers (a plugin may add others).",
 )
 @click.option(
+    "--transcriber",
+    default="faster-whisper",
+    show_default=True,
+    metavar="NAME",
+    help="Speech-to-text backend (a plugin may add others).",
+)
+@_plugins_dir_option
+@click.option(
     "--me",
     metavar="SPEAKER",
     help="Which speaker is you (S1, S2, …), overriding the voice print. See 'rehearse voice'.",
@@ -152,6 +177,7 @@ def analyze(
     report_lang: str | None,
     speakers: int | None,
     diarizer: str,
+    transcriber: str,
     me: str | None,
 ) -> None:
     """Analyze a recorded interview and print a feedback report.
@@ -179,13 +205,19 @@ def analyze(
     Exit status: 0 when the report was produced, 1 on an error, 3 when an analyzer
     failed (its section says why; the rest of the report is there).
     """
-    from rehearse import analysis, pipeline, plugins
+    from rehearse import analysis, config, pipeline, plugins
     from rehearse import report as report_module
 
     if (audio is None) == (transcript is None):
         raise click.UsageError("give either an AUDIO file or --transcript FILE.json")
     renderer = _pick_renderer(plugins.renderers(), format_, output)
-    analysis.parse_settings(settings, plugins.analyzers())  # fail fast, before the long part
+    found = plugins.analyzers()
+    where, config_file = config.load()
+    from_file = config.analyzer_assignments(config_file, where)
+    # Fail fast, before the long part; each source named in its own errors.
+    analysis.parse_settings(from_file, found, origin=f"{where}:")
+    analysis.parse_settings(settings, found)
+    settings = (*from_file, *settings)  # the command line wins
     options = pipeline.Options(
         model=model,
         language=language,
@@ -195,6 +227,7 @@ def analyze(
         settings=settings,
         speakers=speakers,
         diarizer=diarizer,
+        transcriber=transcriber,
         me=me.upper() if me else None,
     )
     with _progress() as progress:
@@ -337,6 +370,97 @@ def forget() -> None:
     click.echo("Voice print deleted." if voiceprint.forget() else "There was no voice print to delete.")
 
 
+@cli.command(name="plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@_plugins_dir_option
+def plugins_command(as_json: bool) -> None:
+    """List every plugin: where it comes from, its version, and what it registers.
+
+    Built-in analyzers, renderers, diarizers and transcribers are plugins too, so
+    they are listed alongside installed ones (entry points in the group
+    'rehearse') and local files (--plugins-dir / REHEARSE_PLUGINS_DIR).
+    """
+    import json
+
+    from rehearse import plugins
+
+    found = plugins.describe()
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    for plugin in found:
+        version = f" {plugin['version']}" if plugin["version"] else ""
+        click.echo(f"{plugin['name']}{version}  ({plugin['source']})")
+        for kind, names in plugin["registers"].items():
+            click.echo(f"    {kind}: {', '.join(names)}")
+
+
+@cli.command(name="analyzers")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@_plugins_dir_option
+def analyzers_command(as_json: bool) -> None:
+    """List the analyzers and their options (set them with --set ANALYZER.OPTION=VALUE)."""
+    import json
+
+    from rehearse import plugins
+
+    registry = plugins.collect("register_analyzers")
+    found: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "title": analyzer.title if isinstance(analyzer.title, str) else dict(analyzer.title),
+            "plugin": registry.owners[name],
+            "options": [
+                {"name": o.name, "type": type(o.default).__name__, "default": o.default, "help": o.help}
+                for o in analyzer.options
+            ],
+        }
+        for name, analyzer in registry.items.items()
+    ]
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for name, analyzer in registry.items.items():
+        title = analyzer.title if isinstance(analyzer.title, str) else analyzer.title.get("en", name)
+        click.echo(f"{name}  — {title}  ({registry.owners[name]})")
+        for option in analyzer.options:
+            click.echo(
+                f"    --set {name}.{option.name}=<{type(option.default).__name__}>  (default {option.default})"
+            )
+            click.echo(f"        {option.help}")
+
+
+@cli.group()
+def plugin() -> None:
+    """Write your own plugin: see docs/plugins.md."""
+
+
+@plugin.command()
+@click.argument("package", metavar="rehearse-NAME")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the package folder.",
+)
+def new(package: str, directory: Path) -> None:
+    """Create a working analyzer plugin package in ./rehearse-NAME/.
+
+    \b
+    It holds an analyzer named NAME (it counts words per speaker: replace that with
+    your idea), a passing test, a README and a pyproject.toml with the entry point.
+    \b
+      rehearse plugin new rehearse-star
+      cd rehearse-star && pip install -e . && pytest
+      rehearse analyze --transcript report.json      # your section is in the report
+    """
+    from rehearse import scaffold
+
+    target = scaffold.create(package, directory)
+    click.echo(f"Created {target}/ — next: cd {target} && pip install -e . && pytest")
+
+
 @cli.group(name="eval")
 def eval_() -> None:
     """Measure how well rehearse does against a reference you trust."""
@@ -472,11 +596,33 @@ def _plain_progress():  # type: ignore[no-untyped-def]
     return update
 
 
+def _take_plugins_dirs(args: list[str]) -> None:
+    """Put every ``--plugins-dir DIR`` of the command line into REHEARSE_PLUGINS_DIR."""
+    from rehearse.plugins import PLUGINS_DIR_VARIABLE
+
+    dirs = [value for flag, value in zip(args, args[1:]) if flag == "--plugins-dir"]
+    dirs += [arg.split("=", 1)[1] for arg in args if arg.startswith("--plugins-dir=")]
+    if dirs:
+        existing = [d for d in os.environ.get(PLUGINS_DIR_VARIABLE, "").split(os.pathsep) if d]
+        os.environ[PLUGINS_DIR_VARIABLE] = os.pathsep.join(existing + dirs)
+
+
+def _add_plugin_commands() -> None:
+    from rehearse import plugins
+
+    plugins.manager().hook.register_commands(cli=cli)
+
+
 def main() -> None:
     """Entry point: turns rehearse's errors into one line on stderr and an exit status."""
     debug = "--debug" in sys.argv[1:]
     try:
-        cli.main(standalone_mode=False)
+        _take_plugins_dirs(sys.argv[1:])
+        _add_plugin_commands()
+        # Without standalone mode, click returns ctx.exit()'s status instead of exiting.
+        status = cli.main(standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -1,8 +1,10 @@
-"""The hooks a rehearse plugin can implement.
+"""The hooks a rehearse plugin can implement (reference: docs/plugins.md).
 
-Each hook receives a ``register`` callback; call it once per object you
-provide, so rehearse knows which plugin registered what. Implementations may
-accept a subset of a spec's arguments (pluggy passes them by name).
+Each ``register_*`` hook receives a ``register`` callback: call it once per object
+you provide, so rehearse knows which plugin registered what (``rehearse plugins``
+lists it). Names must be unique across plugins; a clash is reported at load time
+naming both plugins. Implementations may accept a subset of a spec's arguments
+(pluggy passes them by name).
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import click
+
     from rehearse.analysis import Analyzer
     from rehearse.diarize import Diarizer
     from rehearse.rendering import Renderer
+    from rehearse.transcribe import TranscriberBackend
 
 hookspec = pluggy.HookspecMarker("rehearse")
 hookimpl = pluggy.HookimplMarker("rehearse")
@@ -23,15 +28,34 @@ hookimpl = pluggy.HookimplMarker("rehearse")
 
 @hookspec
 def register_analyzers(register: Callable[[Analyzer], None]) -> None:
-    """Register analyzers: call ``register(analyzer)`` for each :class:`rehearse.analysis.Analyzer`."""
+    """Register analyzers: call ``register(analyzer)`` for each :class:`rehearse.analysis.Analyzer`.
+
+    Each analyzer's result becomes ``analyzers.<name>`` in the JSON report and a section of
+    every other format."""
+
+
+@hookspec
+def register_renderers(register: Callable[[Renderer], None]) -> None:
+    """Register report formats: call ``register(renderer)`` for each :class:`rehearse.rendering.Renderer`.
+
+    ``rehearse analyze --format <name>`` picks one; ``-o FILE`` picks the one whose
+    ``extensions`` include the file's."""
 
 
 @hookspec
 def register_diarizers(register: Callable[[Diarizer], None]) -> None:
     """Register diarizers (who spoke when on one channel): call ``register(diarizer)`` for each
-    :class:`rehearse.diarize.Diarizer`. ``rehearse analyze --diarizer NAME`` picks one."""
+    :class:`rehearse.diarize.Diarizer`. ``rehearse analyze --diarizer <name>`` picks one."""
 
 
 @hookspec
-def register_renderers(register: Callable[[Renderer], None]) -> None:
-    """Register report renderers: call ``register(renderer)`` for each :class:`rehearse.rendering.Renderer`."""
+def register_transcribers(register: Callable[[TranscriberBackend], None]) -> None:
+    """Register speech-to-text backends: call ``register(backend)`` for each
+    :class:`rehearse.transcribe.TranscriberBackend`. ``rehearse analyze --transcriber <name>``
+    picks one."""
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands to the ``rehearse`` command line: decorate functions with ``@cli.command()``
+    (click), as in llm and datasette."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -28,8 +28,9 @@ from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import percent, report_language, say
 
 if TYPE_CHECKING:
-    from rehearse.diarize import Diarizer
-    from rehearse.transcribe import Transcriber
+    from rehearse.transcribe import SpeechToText
+
+T = TypeVar("T")
 
 # Enough of each speaker's voice to compare with a voice print.
 VOICE_SAMPLE_SECONDS = 60.0
@@ -54,6 +55,7 @@ class Options:
     settings: Sequence[str] = field(default_factory=tuple)  # --set analyzer.option=value
     speakers: int | None = None  # force the number of speakers on one channel
     diarizer: str = "voice"
+    transcriber: str = "faster-whisper"
     me: str | None = None  # the speaker id that is the user, overriding the voice print
     use_voiceprint: bool = True
 
@@ -81,7 +83,7 @@ def who_spoke_when(
     speech = activity.voice_activity(recording.mono, "S1")
     if not speech:
         return SpeakerActivity([], ["S1"], Attribution.SINGLE)
-    diarization = _diarizer(options.diarizer).diarize(
+    diarization = _plugin(plugins.diarizers(), options.diarizer, "diarizer").diarize(
         recording.mono, [(s.start, s.end) for s in speech], options.speakers, lambda f: progress("voices", f)
     )
     if diarization.unseparated is not None:
@@ -91,18 +93,20 @@ def who_spoke_when(
 
 def transcribe_recording(path: str | Path, options: Options, progress: Progress = _quiet) -> Conversation:
     """Turn a recording into a conversation: words, who spoke when, utterances and turns."""
-    from rehearse.transcribe import Transcriber, WhisperSettings
-
-    model_path = models.resolve(options.model, lambda f: progress("model", f))
+    # The model first: a missing one should fail before minutes of decoding.
+    transcriber = _plugin(plugins.transcribers(), options.transcriber, "transcriber").load(
+        options.model,
+        device=options.device,
+        compute_type=options.compute_type,
+        language=options.language,
+        progress=lambda f: progress("model", f),
+    )
     recording = audio.load(path, lambda f: progress("decode", f))
     found = who_spoke_when(recording, options, progress)
     segments, speakers, source = found.segments, found.speakers, found.source
 
     words, language, probability, notes = [], options.language, None, []
     if segments:
-        transcriber = Transcriber(
-            WhisperSettings(model_path, options.device, options.compute_type, options.language)
-        )
         result = transcriber.transcribe(recording.mono, lambda f: progress("transcribe", f))
         words, language, probability = result.words, result.language, result.language_probability
         if result.dropped:
@@ -149,7 +153,7 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
 
 
 def _recheck_overlaps(
-    transcriber: Transcriber,
+    transcriber: SpeechToText,
     samples: np.ndarray,
     speakers: list[str],
     utterances: list[Utterance],
@@ -182,10 +186,9 @@ def _recheck_overlaps(
     return sorted(words, key=lambda w: w.start)
 
 
-def _diarizer(name: str) -> Diarizer:
-    found = plugins.diarizers()
+def _plugin(found: Mapping[str, T], name: str, kind: str) -> T:
     if name not in found:
-        raise PluginError(f"no diarizer named {name!r}; installed: {', '.join(sorted(found))}")
+        raise PluginError(f"no {kind} named {name!r}; installed: {', '.join(sorted(found))}")
     return found[name]
 
 

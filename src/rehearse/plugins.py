@@ -1,14 +1,23 @@
-"""The plugin manager: built-in plugins first, then installed ones.
+"""The plugin manager: built-in plugins first, then installed ones, then local files.
 
-Built-in analyzers, diarizers and renderers are plugins registered exactly like
-third-party ones. ``REHEARSE_LOAD_PLUGINS=a,b`` loads only those installed
-plugins (empty: none), the escape hatch when a plugin breaks rehearse.
+Built-in analyzers, diarizers, transcribers and renderers are plugins registered
+exactly like third-party ones. Where plugins come from:
+
+- entry points in the group ``rehearse`` (installed packages);
+- ``*.py`` files in the directories of ``REHEARSE_PLUGINS_DIR`` (``os.pathsep``
+  separated) or ``--plugins-dir DIR`` — opt-in, since it runs their code;
+- ``REHEARSE_LOAD_PLUGINS=a,b`` loads only those installed plugins (empty: none),
+  the escape hatch when a plugin breaks rehearse.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -20,21 +29,32 @@ if TYPE_CHECKING:
     from rehearse.analysis import Analyzer
     from rehearse.diarize import Diarizer
     from rehearse.rendering import Renderer
+    from rehearse.transcribe import TranscriberBackend
 
 ENTRY_POINT_GROUP = "rehearse"
+PLUGINS_DIR_VARIABLE = "REHEARSE_PLUGINS_DIR"
 DEFAULT_PLUGINS = (
     "rehearse.analyzers.talk_time",
     "rehearse.analyzers.interruptions",
     "rehearse.analyzers.questions",
     "rehearse.analyzers.monologues",
+    "rehearse.transcribe",
     "rehearse.diarize",
     "rehearse.renderers.terminal",
     "rehearse.renderers.markdown",
     "rehearse.renderers.json",
     "rehearse.renderers.rttm",
 )
+# What each register_* hook registers, as the word used in messages and listings.
+KINDS = {
+    "register_analyzers": "analyzer",
+    "register_renderers": "renderer",
+    "register_diarizers": "diarizer",
+    "register_transcribers": "transcriber",
+}
 
 _manager: pluggy.PluginManager | None = None
+_local_files: dict[str, Path] = {}
 
 
 def manager() -> pluggy.PluginManager:
@@ -45,10 +65,14 @@ def manager() -> pluggy.PluginManager:
         for name in DEFAULT_PLUGINS:
             pm.register(importlib.import_module(name), name=name)
         _load_installed(pm)
+        _load_files(pm)
         try:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {exc.plugin!r} implements an unknown hook: {exc}") from exc
+            raise PluginError(
+                f"plugin {pm.get_name(exc.plugin)!r} implements a hook rehearse does not have: {exc} "
+                "(see docs/plugins.md for the hook names)"
+            ) from exc
         _manager = pm
     return _manager
 
@@ -71,34 +95,115 @@ def _load_installed(pm: pluggy.PluginManager) -> None:
             raise PluginError(f"plugin {name!r} failed to load: {exc}") from exc
 
 
-def _collect(hook_name: str) -> dict[str, Any]:
-    """Call a ``register_*`` hook and return what was registered, by name."""
+def plugin_dirs() -> list[Path]:
+    return [Path(d) for d in os.environ.get(PLUGINS_DIR_VARIABLE, "").split(os.pathsep) if d]
+
+
+def _load_files(pm: pluggy.PluginManager) -> None:
+    """Register every ``*.py`` file of the plugin directories as a plugin named after the file."""
+    for directory in plugin_dirs():
+        if not directory.is_dir():
+            raise PluginError(f"--plugins-dir {directory}: not a directory")
+        for path in sorted(directory.glob("*.py")):
+            if path.name.startswith(("_", "test_")) or path.name == "conftest.py":
+                continue  # a plugin's own tests and helpers are not plugins
+            name = path.stem
+            if pm.has_plugin(name):
+                raise PluginError(f"{path}: a plugin named {name!r} is already loaded")
+            spec = importlib.util.spec_from_file_location(f"rehearse_local_plugins.{name}", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:  # noqa: BLE001 - whatever the file raises
+                raise PluginError(f"{path}: failed to load: {type(exc).__name__}: {exc}") from exc
+            pm.register(module, name=name)
+            _local_files[name] = path
+
+
+@dataclass
+class Registry:
+    """What one ``register_*`` hook registered, by name, and which plugin registered each."""
+
+    items: dict[str, Any] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+
+
+def collect(hook_name: str) -> Registry:
     pm = manager()
-    found: dict[str, Any] = {}
-    owners: dict[str, str] = {}
+    registry = Registry()
+    kind = KINDS[hook_name]
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
         owner = impl.plugin_name
 
         def register(item: Any, owner: str = owner) -> None:
-            if item.name in found:
+            name = getattr(item, "name", None)
+            if not isinstance(name, str) or not name:
+                raise PluginError(f"{owner} registers a {kind} without a name (set its 'name' attribute)")
+            if name in registry.items:
                 raise PluginError(
-                    f"{owner} registers {hook_name[9:-1]} {item.name!r}, "
-                    f"already registered by {owners[item.name]}"
+                    f"{owner} registers {kind} {name!r}, already registered by {registry.owners[name]}"
                 )
-            found[item.name], owners[item.name] = item, owner
+            registry.items[name], registry.owners[name] = item, owner
 
         arguments = {"register": register}
         impl.function(*(arguments[name] for name in impl.argnames))
-    return found
+    return registry
 
 
 def analyzers() -> dict[str, Analyzer]:
-    return _collect("register_analyzers")
+    return collect("register_analyzers").items
 
 
 def diarizers() -> dict[str, Diarizer]:
-    return _collect("register_diarizers")
+    return collect("register_diarizers").items
+
+
+def transcribers() -> dict[str, TranscriberBackend]:
+    return collect("register_transcribers").items
 
 
 def renderers() -> dict[str, Renderer]:
-    return _collect("register_renderers")
+    return collect("register_renderers").items
+
+
+def describe() -> list[dict[str, Any]]:
+    """Every plugin: where it came from, its version, and what it registered."""
+    from rehearse import __version__
+
+    pm = manager()
+    registered: dict[str, dict[str, list[str]]] = {}
+    for hook_name, kind in KINDS.items():
+        for name, owner in collect(hook_name).owners.items():
+            registered.setdefault(owner, {}).setdefault(f"{kind}s", []).append(name)
+    for owner, commands in _command_owners().items():
+        registered.setdefault(owner, {})["commands"] = commands
+    distributions = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    found = []
+    for name, plugin in pm.list_name_plugin():
+        dist = distributions.get(id(plugin))
+        if name in DEFAULT_PLUGINS:
+            source, version = "built-in", __version__
+        elif dist is not None:
+            source, version = f"entry point of {dist.project_name}", dist.version
+        elif name in _local_files:
+            source, version = f"file {_local_files[name]}", None
+        else:
+            source, version = "registered in code", None
+        found.append(
+            {"name": name, "source": source, "version": version, "registers": registered.get(name, {})}
+        )
+    return found
+
+
+def _command_owners() -> dict[str, list[str]]:
+    import click
+
+    owners: dict[str, list[str]] = {}
+    for impl in manager().hook.register_commands.get_hookimpls():
+        group = click.Group()
+        impl.function(*({"cli": group}[name] for name in impl.argnames))
+        if group.commands:
+            owners[impl.plugin_name] = sorted(group.commands)
+    return owners

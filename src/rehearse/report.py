@@ -27,6 +27,13 @@ from rehearse.errors import TranscriptError
 SCHEMA = "rehearse.report/1"
 
 
+def json_default(value: object) -> object:
+    """numpy scalars and arrays (common in analyzer plugins) as plain JSON values."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def build(conversation: Conversation, analyzers: Mapping[str, dict], report_language: str) -> dict:
     talk = talk_times(conversation.segments, [s.id for s in conversation.speakers])
     return {

@@ -6,12 +6,14 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from rehearse.audio import SAMPLE_RATE
 from rehearse.conversation import Word
 from rehearse.errors import ModelError
+from rehearse.hookspecs import hookimpl
 
 ProgressCallback = Callable[[float], None]
 
@@ -44,6 +46,66 @@ class WhisperSettings:
     language: str | None = None
     beam_size: int = 5
     chunk_seconds: float = CHUNK_SECONDS
+
+
+class SpeechToText(Protocol):
+    """A loaded speech-to-text model, as the pipeline uses it."""
+
+    def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
+        """Timed words of 16 kHz mono ``audio`` (float32), with the language heard."""
+        ...
+
+    def transcribe_clips(
+        self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
+    ) -> list[Word]:
+        """Words said in short ``spans`` (seconds) of one channel, in recording time."""
+        ...
+
+
+class TranscriberBackend:
+    """Base of transcriber plugins: turns ``--model`` and friends into a :class:`SpeechToText`.
+
+    ``load`` may take seconds (it is shown as the "model" progress stage) and raises
+    :class:`rehearse.errors.ModelError` with the way out when the model cannot be had.
+    """
+
+    name: str = ""
+    description: str = ""
+
+    def load(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        language: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> SpeechToText:
+        raise NotImplementedError
+
+
+class FasterWhisperBackend(TranscriberBackend):
+    name = "faster-whisper"
+    description = "Whisper through CTranslate2: the embedded 'base', a model directory, or a size name."
+
+    def load(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        language: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> SpeechToText:
+        from rehearse import models
+
+        path = models.resolve(model, progress)
+        return Transcriber(WhisperSettings(path, device, compute_type, language))
+
+
+@hookimpl
+def register_transcribers(register):  # type: ignore[no-untyped-def]
+    register(FasterWhisperBackend())
 
 
 def supported_languages() -> tuple[str, ...]:

@@ -6,6 +6,7 @@ import json
 
 from rehearse.hookspecs import hookimpl
 from rehearse.rendering import Renderer
+from rehearse.report import json_default
 
 
 class JsonRenderer(Renderer):
@@ -13,14 +14,7 @@ class JsonRenderer(Renderer):
     extensions = (".json",)
 
     def render(self, report: dict, *, color: bool = False) -> str:
-        return json.dumps(report, ensure_ascii=False, indent=2, default=_plain) + "\n"
-
-
-def _plain(value: object) -> object:
-    """numpy scalars and arrays (common in analyzer plugins) as plain JSON values."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+        return json.dumps(report, ensure_ascii=False, indent=2, default=json_default) + "\n"
 
 
 @hookimpl
