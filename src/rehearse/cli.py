@@ -7,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import click
 
 from rehearse import __version__
 from rehearse.errors import RehearseError
+from rehearse.profiles import NAMES as PROFILE_NAMES
 
 EXIT_ERROR = 1
 EXIT_ANALYZER_FAILED = 3
@@ -315,7 +317,9 @@ def voice() -> None:
 @click.option("--device", metavar="NAME|NUMBER", help="Input device (default: the system's).")
 def enroll(source: Path | None, seconds: float, device: str | None) -> None:
     """Make your voice print, from the microphone or from a recording of you alone."""
-    from rehearse import audio, microphone, voiceprint
+    import tempfile
+
+    from rehearse import audio, recorder, voiceprint
 
     if source is not None:
         samples = audio.load(source).mono
@@ -325,11 +329,18 @@ def enroll(source: Path | None, seconds: float, device: str | None) -> None:
             f"Speak naturally for {seconds:.0f} seconds — introduce yourself, or read a paragraph aloud.",
             err=True,
         )
-        target = int(device) if device and device.isdigit() else device
-        with _progress() as progress:
-            samples = microphone.record(
-                seconds, target, lambda done, _level: progress("record", done / seconds)
-            )
+        # Through a temporary file, with the same recorder as sessions; only the print is kept.
+        with tempfile.TemporaryDirectory() as tmp:
+            take = Path(tmp) / "voice.wav"
+            with _progress() as progress:
+                recorder.record(
+                    take,
+                    [device],
+                    1,
+                    duration=seconds,
+                    on_levels=lambda levels: progress("record", min(levels.seconds / seconds, 1.0)),
+                )
+            samples = audio.load(take).mono
         origin = "microphone"
     print_ = voiceprint.enroll(samples, origin)
     where = voiceprint.save(print_)
@@ -368,6 +379,259 @@ def forget() -> None:
     from rehearse import voiceprint
 
     click.echo("Voice print deleted." if voiceprint.forget() else "There was no voice print to delete.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def devices(as_json: bool) -> None:
+    """List the input devices rehearse can record from (* marks the default)."""
+    import json
+    from dataclasses import asdict
+
+    from rehearse import recorder
+
+    found = recorder.input_devices()
+    if as_json:
+        click.echo(json.dumps([asdict(d) for d in found], indent=2))
+        return
+    if not found:
+        click.echo("No input device found. Plug in a microphone, or check the system's sound settings.")
+    for d in found:
+        mark = "*" if d.is_default else " "
+        click.echo(f"{mark} {d.index:>3}  {d.name}  ({d.host_api}, {d.channels} ch, {d.default_rate:.0f} Hz)")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--duration", type=click.FloatRange(min=1), metavar="SECONDS", help="Stop after this long.")
+@click.option(
+    "--device",
+    "device_names",
+    multiple=True,
+    metavar="NAME|INDEX",
+    help="Input device (see 'rehearse devices'); twice for two mics, one person each, recorded as stereo.",
+)
+@click.option(
+    "--channels",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="2 for a two-input interface with one person on each input.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_NAMES),
+    help="The situation you practise: prints a brief and questions.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    help="Language spoken: sets the brief, the questions and the analysis "
+    "(default: an English brief, the language detected).",
+)
+@click.option("--analyze", "then_analyze", is_flag=True, help="Analyze the recording as soon as it stops.")
+@click.option("--quiet", is_flag=True, help="No live cues, only the level meter.")
+@click.option(
+    "--recover",
+    "recover_target",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH_OR_DIR]",
+    help="Repair recordings left unfinished by a crash (default: the sessions folder), then stop.",
+)
+@click.pass_context
+def record(
+    ctx: click.Context,
+    path: Path | None,
+    duration: float | None,
+    device_names: tuple[str, ...],
+    channels: int,
+    profile: str | None,
+    lang: str | None,
+    then_analyze: bool,
+    quiet: bool,
+    recover_target: str | None,
+) -> None:
+    """Record a practice session; the audio is on disk as it comes, safe from crashes.
+
+    \b
+    rehearse record --profile job-interview --analyze     one mic, report afterwards
+    rehearse record --device 3 --device 5 session.wav     two mics, one person each: exact figures
+    rehearse record --duration 600 --channels 2           a two-input interface, 10 minutes
+    rehearse record --recover                             repair what a crash left
+
+    Stop with Enter or Ctrl-C (or --duration). Without PATH, the recording goes to the
+    sessions folder, named by date and profile, with a .session.json beside it.
+    """
+    import signal
+    import threading
+
+    from rehearse import recorder
+
+    sessions = _sessions_dir()
+    if recover_target is not None:
+        _recover(Path(recover_target) if recover_target else sessions)
+        return
+    if len(device_names) > 2:
+        raise click.UsageError("--device at most twice (one person per mic)")
+    if len(device_names) == 2 and channels != 1:
+        raise click.UsageError("with two --device, each records one channel: leave out --channels")
+    folder = path.parent if path else sessions
+    for leftover in recorder.unfinished(folder) if folder.is_dir() else []:
+        seconds = recorder.recover(leftover)
+        recorder.mark_recovered(leftover, seconds if seconds is not None else 0.0)
+        click.echo(f"Repaired an unfinished recording: {leftover}", err=True)
+    if profile:
+        _print_brief(profile, lang or "en")
+    if path is None:
+        stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+        path = sessions / f"{stamp}_{profile or 'session'}.wav"
+    if path.suffix.lower() != ".wav":
+        raise click.UsageError(f"{path.name}: recordings are WAV files; name it …/something.wav")
+    if path.exists():
+        raise RehearseError(f"{path} exists; choose another name (nothing was overwritten)")
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if sys.stdin.isatty():
+
+        def wait_for_enter() -> None:
+            sys.stdin.readline()
+            stop.set()
+
+        threading.Thread(target=wait_for_enter, daemon=True).start()
+    how = "Enter or Ctrl-C" if sys.stdin.isatty() else "Ctrl-C"
+    click.echo(
+        f"Recording to {path} — stop with {how}" + (f", or after {duration:.0f} s" if duration else "") + ".",
+        err=True,
+    )
+    try:
+        with _live_levels(quiet, profile) as show:
+            info = recorder.record(
+                path,
+                list(device_names) or [None],
+                channels if len(device_names) < 2 else 2,
+                duration=duration,
+                profile=profile,
+                language=lang,
+                stop=stop,
+                on_levels=show,
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    overflow = (
+        f"; {info.overflows} input overflow(s): the machine could not keep up" if info.overflows else ""
+    )
+    click.echo(
+        f"Saved {path} ({info.duration:.1f} s, {info.channels} channel(s), {info.sample_rate} Hz){overflow}.",
+        err=True,
+    )
+    if then_analyze:
+        ctx.invoke(analyze, audio=path, language=lang)
+
+
+def _sessions_dir() -> Path:
+    from rehearse.voiceprint import data_dir
+
+    return data_dir() / "sessions"
+
+
+def _recover(target: Path) -> None:
+    from rehearse import recorder
+
+    if target.is_dir():
+        candidates = recorder.unfinished(target)
+    elif target.is_file():
+        candidates = [target]
+    else:
+        raise RehearseError(f"{target}: no such file or folder")
+    repaired = 0
+    for audio in candidates:
+        seconds = recorder.recover(audio)
+        if seconds is not None:
+            recorder.mark_recovered(audio, seconds)
+            repaired += 1
+            click.echo(f"Repaired {audio}: {seconds:.1f} s of audio")
+    if not repaired:
+        click.echo("Nothing to repair: every recording is complete.")
+
+
+def _print_brief(profile: str, lang: str) -> None:
+    from rehearse import profiles
+
+    brief = profiles.brief(profile, lang)
+    friend, you, questions = profiles.heading(lang)
+    click.echo(f"{friend}: {brief.friend}", err=True)
+    click.echo(f"{you}: {brief.you}", err=True)
+    click.echo(f"{questions}:", err=True)
+    for question in profiles.questions(profile, lang):
+        click.echo(f"  • {question}", err=True)
+    click.echo("", err=True)
+
+
+@contextmanager
+def _live_levels(quiet: bool, profile: str | None) -> Iterator:  # type: ignore[type-arg]
+    """A level meter per channel on stderr, with warnings and (unless quiet) live cues."""
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    from rehearse import recorder
+    from rehearse.i18n import clock
+
+    console = Console(stderr=True)
+    monologue = 90.0
+    warned: set[str] = set()
+
+    def warn(key: str, message: str) -> None:
+        if key not in warned:
+            warned.add(key)
+            console.print(f"[yellow]! {message}[/]")
+
+    def lines(levels: recorder.Levels) -> Text:
+        text = Text(f"● {clock(levels.seconds)}\n", style="bold red")
+        total = sum(levels.talk) or 1.0
+        for channel, level in enumerate(levels.dbfs):
+            filled = int(max(0.0, min(1.0, (level + 60) / 60)) * 30)
+            text.append(f"  ch{channel + 1} ")
+            text.append("█" * filled, style="red" if levels.clipped[channel] else "green")
+            text.append("░" * (30 - filled) + f" {level:6.1f} dBFS")
+            if not quiet and len(levels.dbfs) > 1:
+                text.append(f"  talk {levels.talk[channel] / total:4.0%}")
+            text.append("\n")
+        if not quiet and levels.speaking is not None:
+            text.append(f"  current stretch: {levels.stretch:4.0f} s\n")
+        return text
+
+    def show(levels: recorder.Levels) -> None:
+        for channel, clipped in enumerate(levels.clipped):
+            if clipped:
+                warn(
+                    f"clip{channel}",
+                    f"channel {channel + 1} clips: move the mic back or turn the input gain down",
+                )
+            if levels.silent_for[channel] >= recorder.SILENT_WARNING_SECONDS:
+                warn(f"dead{channel}", f"channel {channel + 1} has been silent for 10 s: is that mic on?")
+        if not quiet:
+            if levels.stretch > monologue:
+                warn(
+                    f"long{int(levels.seconds // monologue)}",
+                    f"one stretch of speech has passed {monologue:.0f} s: time to hand over?",
+                )
+            if levels.overlap and len(levels.dbfs) > 1:
+                warn(f"over{int(levels.seconds // 30)}", "two people talking at once")
+        if live is not None:
+            live.update(lines(levels))
+        elif int(levels.seconds) % 10 == 0 and int(levels.seconds) != getattr(show, "last", -1):
+            show.last = int(levels.seconds)  # type: ignore[attr-defined]
+            click.echo(f"{clock(levels.seconds)} recorded", err=True)
+
+    live = Live(console=console, refresh_per_second=8, transient=True) if console.is_terminal else None
+    if live is None:
+        yield show
+        return
+    with live:
+        yield show
 
 
 @cli.command(name="plugins")
