@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -58,8 +58,6 @@ TOO_LITTLE_SPEECH = "too_little_speech"
 class Diarization:
     segments: list[Segment]  # speech per speaker, with ``confidence`` in [0, 1]
     speakers: list[str]
-    # Voice embedding (unit vector) of each speaker, for matching an enrolled voice print.
-    centroids: dict[str, np.ndarray] = field(default_factory=dict)
     # Why speakers were not told apart: TOO_LITTLE_SPEECH, or a plugin's own sentence.
     unseparated: str | None = None
 
@@ -131,7 +129,7 @@ def diarize(
     scores = _frame_scores(windows, embeddings, centroids, len(mels))
     names = [f"S{i + 1}" for i in range(len(centroids))]
     segments = _segments(speech, scores, names, settings)
-    return Diarization(segments, names, dict(zip(names, centroids)))
+    return Diarization(segments, names)
 
 
 def _windows(
