@@ -129,7 +129,11 @@ def test_questions_per_speaker_from_a_conversation():
     result = run(conv, "questions")
     assert [(q["speaker"], q["kind"]) for q in result["items"]] == [("A", "open"), ("B", "closed")]
     assert result["items"][0]["text"] == "Pourquoi avez-vous choisi ce poste ?"
-    assert result["by_speaker"] == {"A": {"open": 1, "closed": 0}, "B": {"open": 0, "closed": 1}}
+    # A asks in the first third of the 8 s, B in the last one.
+    assert result["by_speaker"] == {
+        "A": {"open": 1, "closed": 0, "by_third": [1, 0, 0]},
+        "B": {"open": 0, "closed": 1, "by_third": [0, 0, 1]},
+    }
 
 
 class Exploding(analysis.Analyzer):

@@ -164,6 +164,13 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     metavar="SPEAKER",
     help="Which speaker is you (S1, S2, …), overriding the voice print. See 'rehearse voice'.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_NAMES),
+    help="The situation practised; sets the targets you are judged against. "
+    "Default: the one stored with the recording or report, else general targets.",
+)
+@click.option("--no-save", is_flag=True, help="Do not keep this session in your history.")
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -181,6 +188,8 @@ def analyze(
     diarizer: str,
     transcriber: str,
     me: str | None,
+    profile: str | None,
+    no_save: bool,
 ) -> None:
     """Analyze a recorded interview and print a feedback report.
 
@@ -196,18 +205,30 @@ def analyze(
       interruptions  who cut off whom, when, with the words around it
       questions      every question, open or closed (French and English rules)
       monologues     the longest turns, and turns over a threshold (90 s)
+      pace           words per minute, overall and minute by minute
+      fillers        um, you know, euh, du coup… per minute and share of words
+      patience       the pause before taking the floor; long pauses in context
+      interactivity  floor switches per minute
+      follow_ups     questions that pick up the other person's words
+      asked          the questions you were asked, and those that threw you
+      closing        thanks, next steps, feedback at the end
+
+    With --profile (job-interview, informational, reverse, client-discovery) your
+    figures are judged against that situation's targets, and the top three things
+    to change come first. Each session is kept in your history ('rehearse
+    history', 'rehearse progress') unless --no-save.
 
     \b
     Examples:
-      rehearse analyze interview.m4a
-      rehearse analyze interview.m4a --language fr -o bilan.md
+      rehearse analyze interview.m4a --profile job-interview
+      rehearse analyze interview.m4a --language fr -o bilan.html
       rehearse analyze memo.m4a --speakers 2 --format rttm -o memo.rttm
       rehearse analyze --transcript report.json --set monologues.threshold=60
 
     Exit status: 0 when the report was produced, 1 on an error, 3 when an analyzer
     failed (its section says why; the rest of the report is there).
     """
-    from rehearse import analysis, config, pipeline, plugins
+    from rehearse import analysis, coach, config, pipeline, plugins
     from rehearse import report as report_module
 
     if (audio is None) == (transcript is None):
@@ -220,6 +241,7 @@ def analyze(
     analysis.parse_settings(from_file, found, origin=f"{where}:")
     analysis.parse_settings(settings, found)
     settings = (*from_file, *settings)  # the command line wins
+    coach.targets(profile, config_file, where)
     options = pipeline.Options(
         model=model,
         language=language,
@@ -231,6 +253,9 @@ def analyze(
         diarizer=diarizer,
         transcriber=transcriber,
         me=me.upper() if me else None,
+        profile=profile,
+        config=config_file,
+        config_path=str(where) if where else None,
     )
     with _progress() as progress:
         if transcript is not None:
@@ -243,6 +268,8 @@ def analyze(
         _ask_who_is_me(conversation, options)
     with _progress() as progress:
         result = pipeline.analyze(conversation, options, progress)
+    if not no_save:
+        _keep(result, audio, config_file, where)
     failed = [name for name, section in result["analyzers"].items() if section.get("error")]
     if not ctx.obj["debug"]:
         for name in failed:
@@ -264,6 +291,21 @@ def analyze(
             err=True,
         )
         ctx.exit(EXIT_ANALYZER_FAILED)
+
+
+def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | None) -> None:
+    """Save the session in the history and add the progress so far to the report; a history that
+    cannot be used costs a warning, never the report."""
+    from rehearse import coach, history, recorder
+
+    recorded_at = recorder.read_sidecar(audio).get("started") if audio else None
+    try:
+        if history.save(result, recorded_at) is None:
+            return
+        profile = result.get("profile")
+        result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
+    except history.HistoryError as exc:
+        click.echo(f"Warning: not saved to your history: {exc}", err=True)
 
 
 def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-def]
@@ -527,7 +569,7 @@ def record(
         err=True,
     )
     if then_analyze:
-        ctx.invoke(analyze, audio=path, language=lang)
+        ctx.invoke(analyze, audio=path, language=lang, profile=profile)
 
 
 def _sessions_dir() -> Path:
@@ -632,6 +674,117 @@ def _live_levels(quiet: bool, profile: str | None) -> Iterator:  # type: ignore[
         return
     with live:
         yield show
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None]) -> str:
+    """Values as a row of block characters, lowest to highest; a gap where a value is missing."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1)) if high > low else 3]
+        for v in values
+    )
+
+
+@cli.command(name="history")
+@click.option("--profile", type=click.Choice(PROFILE_NAMES), help="Only the sessions of this situation.")
+@click.option("--last", type=click.IntRange(1), metavar="N", help="Only the N most recent sessions.")
+@click.option("--show", "show_id", type=int, metavar="ID", help="Print the full JSON report of session ID.")
+@click.option("--json", "json_", is_flag=True, help="Print as JSON.")
+def history_command(profile: str | None, last: int | None, show_id: int | None, json_: bool) -> None:
+    """List the sessions you have analysed, oldest first, with their key figures.
+
+    \b
+    rehearse history                          every session
+    rehearse history --profile reverse        only reverse interviews
+    rehearse history --show 12 > s12.json     a session's full report
+    rehearse analyze --transcript s12.json -f html -o s12.html
+
+    The history is a SQLite file in your user data folder; 'rehearse analyze
+    --no-save' leaves a session out of it.
+    """
+    import json
+
+    from rehearse import coach, history
+
+    if show_id is not None:
+        click.echo(json.dumps(history.report(show_id), ensure_ascii=False, indent=2))
+        return
+    found = history.sessions(profile, last)
+    if json_:
+        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No sessions yet: 'rehearse analyze RECORDING' adds one.")
+        return
+    click.echo(
+        f"{'id':>4}  {'date':<16}  {'situation':<16}  {'length':>8}  {'talk':>5}  {'questions':>9}  recording"
+    )
+    for s in found:
+        share = s.metrics.get("talk_share")
+        questions = s.metrics.get("questions")
+        click.echo(
+            f"{s.id:>4}  {s.date[:16].replace('T', ' '):<16}  {s.profile or '-':<16}  "
+            f"{coach.show(s.duration, 'seconds', 'en'):>8}  "
+            f"{coach.show(share, 'share', 'en'):>5}  {coach.show(questions, 'count', 'en'):>9}  {s.audio_path}"
+        )
+    click.echo(f"Kept in {history.path()}", err=True)
+
+
+@cli.command(name="progress")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_NAMES),
+    help="Only the sessions of this situation, judged against its targets.",
+)
+@click.option(
+    "--last",
+    type=click.IntRange(2),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="How many recent sessions to compare.",
+)
+@click.option("--json", "json_", is_flag=True, help="Print as JSON.")
+def progress_command(profile: str | None, last: int, json_: bool) -> None:
+    """Show how your key figures moved over your last sessions.
+
+    Each line is one figure: a sparkline from oldest to latest session, the first
+    and latest values, the target of the situation, and whether you moved towards it.
+
+    \b
+    rehearse progress --profile job-interview
+    rehearse progress --json
+    """
+    import json
+
+    from rehearse import coach, config, history
+
+    where, config_file = config.load()
+    found = history.progress(profile, last, coach.targets(profile, config_file, where))
+    if json_:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found["sessions"]:
+        click.echo("No sessions yet: 'rehearse analyze RECORDING' adds one.")
+        return
+    count = len(found["sessions"])
+    click.echo(f"Your last {count} session(s)" + (f" of {profile}" if profile else "") + ":")
+    for name, figure in found["metrics"].items():
+        metric = coach.METRICS[name]
+        known = [v for v in figure["values"] if v is not None]
+        target = coach.target_text(figure["min"], figure["max"], metric.unit, "en")
+        click.echo(
+            f"  {metric.label[0]:<34} {sparkline(figure['values']):<{count}}  "
+            f"{coach.show(known[0], metric.unit, 'en'):>14} → {coach.show(known[-1], metric.unit, 'en'):<14}"
+            f"  target {target:<16} {figure['trend']}"
+        )
 
 
 @cli.command(name="plugins")

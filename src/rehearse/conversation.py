@@ -136,6 +136,8 @@ class Conversation:
     notes: list[str] = field(default_factory=list)
     # Which speaker is the user and how that was decided: {"speaker", "source", ["similarities"]}.
     me: dict | None = None
+    # The practice situation (rehearse.profiles.NAMES), which sets the targets the report judges against.
+    profile: str | None = None
 
     @property
     def words(self) -> list[Word]:

@@ -199,3 +199,79 @@ def sounds_unfinished(text: str) -> bool:
     if words and words[-1] in DANGLING:
         return True
     return stripped[-1] not in ".!?"
+
+
+# Hesitations and verbal tics (shared/reference/metrics.md, "Fillers"). Words that are fillers
+# only in some uses ("like", "genre", "voilà", "sort of") are matched in those uses alone.
+FILLER_PATTERNS = {
+    "en": [
+        re.compile(r"\b(?:u+m+|u+h+|e+r+m*|h+m+)\b"),
+        re.compile(r"(?:^|[,.] )like(?=,)|, like\b"),
+        re.compile(r"\byou know\b(?! (?:what|how|that|where|who|why|when|if|about)\b)"),
+        re.compile(r"\bi mean\b"),
+        re.compile(
+            r"(?<!\bwhat )(?<!\bwhich )(?<!\bthis )(?<!\bthat )(?<!\bsome )(?<!\bany )(?<!\bthe )"
+            r"(?<!\ba )\b(?:sort|kind) of\b"
+        ),
+        re.compile(r"\bbasically\b"),
+    ],
+    "fr": [
+        re.compile(r"\b(?:eu+h+|heu+|hu+m+|bah|ben)\b"),
+        re.compile(r"\bdu coup\b"),
+        re.compile(r"\ben fait\b"),
+        re.compile(r"(?:^|, )genre\b|\bgenre(?=,)"),
+        re.compile(r"\b(?:tu vois|vous voyez)\b(?! (?:que|comment|ce|pourquoi|si)\b)"),
+        re.compile(r"(?<=\S)[ ,]+voilà(?=[,.…!]|$)"),
+    ],
+}
+
+
+def fillers(text: str, language: str | None) -> list[str]:
+    """The fillers said in ``text``, in order, in their normalised form ("um", "du coup")."""
+    norm = normalise(text)
+    languages = [language] if language in FILLER_PATTERNS else list(FILLER_PATTERNS)
+    found: list[tuple[int, str]] = []
+    for lang in languages:
+        for pattern in FILLER_PATTERNS[lang]:
+            found += [(m.start(), " ".join(tokens(m.group()))) for m in pattern.finditer(norm)]
+    return [name for _, name in sorted(found)]
+
+
+# Words too common to show that one person picked up what the other said.
+STOPWORDS = frozenset(
+    """
+    about above after again against also always another anything around away back because been before
+    being between both could didn does doing done down during each even ever every from going good great
+    have having here into just know like little look made make many maybe more most much must never
+    only other over really right same should since some something still such sure take than thank thanks
+    that their them then there these they thing things think this those through time told very want
+    well were what when where which while will with would yeah your yours okay also
+    alors après aussi autre autres avant avec avez avoir avons beaucoup bien ceci cela celle celui cette
+    ceux chez chose choses comme comment dans depuis donc elle elles encore entre était étaient être fait
+    faire faites fois leur leurs mais même merci moins notre nous parce peut peux plus pour pourquoi
+    quand quel quelle quelles quels quoi sans sont sous suis tous tout toute toutes très vais vont votre
+    vous vraiment juste voilà ouais était c'est qu'est-ce est-ce d'accord
+    """.split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry its topic: four letters or more, not too common."""
+    found = []
+    for token in tokens(text):
+        word = token.split("'")[-1]  # "l'équipe" → "équipe"
+        if len(word) >= 4 and word not in STOPWORDS and token not in STOPWORDS:
+            found.append(word)
+    return found
+
+
+def same_word(a: str, b: str) -> bool:
+    """Whether two words are forms of one ("team"/"teams", "manager"/"management")."""
+    if a == b or a.rstrip("sx") == b.rstrip("sx"):
+        return True
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return common >= 5 and common >= 0.6 * min(len(a), len(b))

@@ -13,7 +13,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from rehearse import activity, analysis, attribution, audio, diarize, models, plugins, voice, voiceprint
+from rehearse import (
+    activity,
+    analysis,
+    attribution,
+    audio,
+    coach,
+    diarize,
+    models,
+    plugins,
+    profiles,
+    recorder,
+    roles,
+    voice,
+    voiceprint,
+)
 from rehearse import report as report_module
 from rehearse.conversation import (
     UNCERTAIN_BELOW,
@@ -58,6 +72,9 @@ class Options:
     transcriber: str = "faster-whisper"
     me: str | None = None  # the speaker id that is the user, overriding the voice print
     use_voiceprint: bool = True
+    profile: str | None = None  # the practice situation; None keeps the one stored with the session
+    config: Mapping[str, Any] = field(default_factory=dict)  # rehearse.toml, for [profiles.NAME] targets
+    config_path: str | None = None
 
 
 @dataclass
@@ -149,7 +166,13 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         audio=recording.info,
         model=options.model,
         notes=notes,
+        profile=options.profile or _stored_profile(Path(path)),
     )
+
+
+def _stored_profile(path: Path) -> str | None:
+    profile = recorder.read_sidecar(path).get("profile")
+    return profile if profile in profiles.NAMES else None
 
 
 def _recheck_overlaps(
@@ -297,7 +320,44 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
     """Run every registered analyzer and build the JSON report."""
     found = plugins.analyzers()
     settings: Mapping[str, Mapping[str, Any]] = analysis.parse_settings(options.settings, found)
+    if options.profile is not None:
+        conversation.profile = options.profile
     lang = report_language(conversation.language, options.report_language)
     results = analysis.run(conversation, found, settings, lang)
     progress("analyze", 1.0)
-    return report_module.build(conversation, results, lang)
+    report = report_module.build(conversation, results, lang)
+    report["coaching"] = coaching(conversation, results, options, lang)
+    return report
+
+
+def coaching(conversation: Conversation, results: Mapping[str, Any], options: Options, lang: str) -> dict:
+    """Who the report coaches, their figures against the situation's targets, and the key figures."""
+    focus = roles.you(conversation)
+    chosen = coach.targets(conversation.profile, options.config, options.config_path)
+    found: dict[str, Any] = {
+        "profile": conversation.profile or coach.GENERAL,
+        "you": focus.speaker,
+        "you_source": focus.source,
+        "scorecard": coach.scorecard(results, focus.speaker, chosen, lang),
+        "key_metrics": coach.key_metrics(results, focus.speaker),
+    }
+    if focus.speaker is None:
+        found["note"] = say(
+            lang,
+            "Targets are not judged: rehearse does not know which speaker is you "
+            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the questions).",
+            "Objectifs non évalués : rehearse ne sait pas quel interlocuteur vous êtes "
+            "(--me S1, une empreinte vocale avec « rehearse voice enroll », ou --profile).",
+        )
+    elif focus.source == "profile":
+        label = conversation.speaker(focus.speaker).label
+        found["note"] = say(
+            lang,
+            f"{label} is taken to be you, as the one "
+            f"{'asking' if conversation.profile in roles.USER_ASKS else 'answering'} the questions; "
+            "--me S1 or S2 says otherwise.",
+            f"{label} est considéré comme vous, car "
+            f"{'c’est la personne qui pose les' if conversation.profile in roles.USER_ASKS else 'c’est la personne qui répond aux'} "
+            "questions ; --me S1 ou S2 pour corriger.",
+        )
+    return found

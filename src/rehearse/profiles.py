@@ -14,6 +14,13 @@ from rehearse.errors import OptionError
 from rehearse.i18n import say
 
 NAMES = ("job-interview", "informational", "reverse", "client-discovery")
+TITLES = {
+    "job-interview": ("job interview", "entretien d'embauche"),
+    "informational": ("informational interview", "entretien informatif"),
+    "reverse": ("reverse interview", "entretien inversé"),
+    "client-discovery": ("client discovery call", "rendez-vous de découverte client"),
+    "general": ("general targets", "objectifs généraux"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,10 @@ BRIEFS = {
         ),
     ),
 }
+
+
+def title(profile: str | None, lang: str) -> str:
+    return say(lang, *TITLES[profile or "general"])
 
 
 def check(profile: str | None) -> str | None:

@@ -192,6 +192,15 @@ def sidecar_path(audio: Path) -> Path:
     return audio.with_name(audio.stem + ".session.json")
 
 
+def read_sidecar(audio: Path) -> dict[str, Any]:
+    """What the sidecar of a recording says (profile, start time…); empty without a readable one."""
+    try:
+        found = json.loads(sidecar_path(audio).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def unfinished(directory: Path) -> list[Path]:
     """Recordings in ``directory`` whose sidecar says they never finished."""
     found = []

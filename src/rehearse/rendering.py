@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rehearse import profiles
 from rehearse.i18n import say
 
 
@@ -41,10 +42,40 @@ def sections(report: dict) -> Iterator[Section]:
         )
 
 
+STATUS_MARKS = {"ok": "✓", "low": "✗", "high": "✗", "unknown": "·"}
+
+
+def scorecard_heading(report: dict) -> str | None:
+    """ "Targets for a job interview — Speaker 1 (left)", or None when the report has no scorecard."""
+    coaching = report.get("coaching") or {}
+    if not coaching.get("scorecard"):
+        return None
+    lang = report.get("report_language", "en")
+    situation = profiles.title(
+        coaching.get("profile") if coaching.get("profile") in profiles.NAMES else None, lang
+    )
+    who = speaker_labels(report).get(coaching.get("you") or "", "")
+    return say(lang, f"Targets ({situation})", f"Objectifs ({situation})") + (f" — {who}" if who else "")
+
+
+def missed_targets(report: dict) -> list[dict]:
+    return [
+        item
+        for item in (report.get("coaching") or {}).get("scorecard", [])
+        if item["status"] in ("low", "high")
+    ]
+
+
 def top_advice(report: dict, limit: int = 3) -> list[str]:
-    """The first pieces of advice, at most one per analyzer before a second from any."""
+    """The first pieces of advice: missed targets first, then at most one per analyzer before a
+    second from any."""
+    lang = report.get("report_language", "en")
+    picked = [
+        f"{item['label']}: {item['shown']} ({say(lang, 'target', 'objectif')} {item['target']}). {item['advice']}"
+        for item in missed_targets(report)
+        if item.get("advice")
+    ]
     rounds = [s.advice for s in sections(report)]
-    picked: list[str] = []
     depth = 0
     while len(picked) < limit and any(len(a) > depth for a in rounds):
         picked.extend(a[depth] for a in rounds if len(a) > depth)

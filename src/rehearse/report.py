@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rehearse import __version__
+from rehearse import __version__, profiles
 from rehearse.attribution import build_turns, build_utterances
 from rehearse.conversation import (
     Attribution,
@@ -48,6 +48,7 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
         "attribution": conversation.attribution.value,
         "notes": conversation.notes,
         "me": conversation.me,
+        "profile": conversation.profile,
         "speakers": [
             {
                 "id": s.id,
@@ -156,6 +157,7 @@ def from_dict(data: Any) -> Conversation:
         model=data.get("model"),
         notes=list(data.get("notes") or []),
         me=data.get("me") if isinstance(data.get("me"), dict) else None,
+        profile=data.get("profile") if data.get("profile") in profiles.NAMES else None,
     )
 
 

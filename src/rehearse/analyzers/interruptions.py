@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse import lexicon
+from rehearse import lexicon, roles
 from rehearse.analysis import Analyzer, Option, not_separated
 from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
@@ -97,7 +97,10 @@ class Interruptions(Analyzer):
                 result["summary"] += say(
                     lang, " — approximate, inferred from timing", " — approximatif, déduit des temps"
                 )
+            coached = roles.coached(conversation)
             for (by, of), n in counts.items():
+                if by not in coached:
+                    continue
                 result["advice"].append(
                     say(
                         lang,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rehearse import roles
 from rehearse.analysis import Analyzer, Option, not_separated
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
@@ -69,7 +70,8 @@ class Monologues(Analyzer):
                 f"; {len(over)} turn(s) over {duration(options['threshold'])}",
                 f" ; {len(over)} tour(s) de plus de {duration(options['threshold'])}",
             )
-        for speaker in dict.fromkeys(m["speaker"] for m in over):
+        coached = roles.coached(conversation)
+        for speaker in dict.fromkeys(m["speaker"] for m in over if m["speaker"] in coached):
             mine = [m for m in over if m["speaker"] == speaker]
             result["advice"].append(
                 say(

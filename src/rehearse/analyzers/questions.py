@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rehearse import roles
 from rehearse.analysis import Analyzer, Option
 from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
 from rehearse.hookspecs import hookimpl
@@ -221,6 +222,34 @@ def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
     return found
 
 
+def find(conversation: Conversation) -> list[dict[str, Any]]:
+    """Every question asked in the conversation, in time order, with who asked it and its kind.
+
+    Other analyzers (follow-ups, the questions you were asked) build on this list.
+    """
+    items: list[dict[str, Any]] = []
+    for utterance in conversation.utterances:
+        if utterance.backchannel:
+            continue
+        for sentence in sentences(utterance.words):
+            text = join_words(sentence)
+            question = classify(text, conversation.language)
+            if question:
+                items.append(
+                    {
+                        "speaker": utterance.speaker,
+                        "start": sentence[0].start,
+                        "end": sentence[-1].end,
+                        "text": text,
+                        "kind": question.kind,
+                        "form": question.form,
+                        "uncertain": utterance.confidence < UNCERTAIN_BELOW,
+                    }
+                )
+    items.sort(key=lambda q: q["start"])
+    return items
+
+
 class Questions(Analyzer):
     name = "questions"
     title = {"en": "Questions", "fr": "Questions"}
@@ -233,38 +262,22 @@ class Questions(Analyzer):
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
-        items: list[dict[str, Any]] = []
-        for utterance in conversation.utterances:
-            if utterance.backchannel:
-                continue
-            for sentence in sentences(utterance.words):
-                text = join_words(sentence)
-                question = classify(text, conversation.language)
-                if question:
-                    items.append(
-                        {
-                            "speaker": utterance.speaker,
-                            "start": sentence[0].start,
-                            "end": sentence[-1].end,
-                            "text": text,
-                            "kind": question.kind,
-                            "form": question.form,
-                            "uncertain": utterance.confidence < UNCERTAIN_BELOW,
-                        }
-                    )
-        items.sort(key=lambda q: q["start"])
+        items = find(conversation)
         labels = {s.id: s.label for s in conversation.speakers}
-        by_speaker = {
+        by_speaker: dict[str, dict[str, Any]] = {
             s: {
                 "open": sum(1 for q in items if q["speaker"] == s and q["kind"] == "open"),
                 "closed": sum(1 for q in items if q["speaker"] == s and q["kind"] == "closed"),
+                # Gong: the best discovery calls spread questions through the call.
+                "by_third": _thirds([q["start"] for q in items if q["speaker"] == s], conversation.duration),
             }
             for s in labels
         }
         advice = []
+        coached = roles.coached(conversation)
         for s, n in by_speaker.items():
             asked = n["open"] + n["closed"]
-            if asked >= 2 and n["open"] / asked < options["min_open_share"]:
+            if s in coached and asked >= 2 and n["open"] / asked < options["min_open_share"]:
                 advice.append(
                     say(
                         lang,
@@ -299,6 +312,13 @@ class Questions(Analyzer):
             ],
             "advice": advice,
         }
+
+
+def _thirds(times: list[float], duration: float) -> list[int]:
+    counts = [0, 0, 0]
+    for time in times:
+        counts[min(int(3 * time / duration), 2) if duration > 0 else 0] += 1
+    return counts
 
 
 @hookimpl

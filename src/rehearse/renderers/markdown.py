@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, percent, say
-from rehearse.rendering import Renderer, headline, no_speech, sections, speaker_labels, top_advice
+from rehearse.rendering import (
+    STATUS_MARKS,
+    Renderer,
+    headline,
+    no_speech,
+    scorecard_heading,
+    sections,
+    speaker_labels,
+    top_advice,
+)
 
 
 class MarkdownRenderer(Renderer):
@@ -38,6 +47,24 @@ class MarkdownRenderer(Renderer):
         if advice:
             lines += ["", say(lang, "## Three things to work on", "## À travailler en priorité"), ""]
             lines += [f"{i}. {item}" for i, item in enumerate(advice, 1)]
+        heading = scorecard_heading(report)
+        if heading:
+            coaching = report["coaching"]
+            lines += ["", f"## {heading}", ""]
+            if coaching.get("note"):
+                lines += [f"*{coaching['note']}*", ""]
+            lines += [
+                say(
+                    lang,
+                    "| | Figure | Yours | Target | Source |",
+                    "| | Indicateur | Vous | Objectif | Source |",
+                ),
+                "|---|---|---|---|---|",
+            ]
+            lines += [
+                f"| {STATUS_MARKS[i['status']]} | {i['label']} | {i['shown']} | {i['target']} | {i['source']} |"
+                for i in coaching["scorecard"]
+            ]
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
         lines += [
             "",

@@ -6,7 +6,16 @@ import io
 
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, percent, say
-from rehearse.rendering import Renderer, headline, no_speech, sections, speaker_labels, top_advice
+from rehearse.rendering import (
+    STATUS_MARKS,
+    Renderer,
+    headline,
+    no_speech,
+    scorecard_heading,
+    sections,
+    speaker_labels,
+    top_advice,
+)
 
 BAR_WIDTH = 30
 
@@ -56,6 +65,20 @@ class TerminalRenderer(Renderer):
             )
             for i, item in enumerate(advice, 1):
                 console.print(f"  {i}. {escape(item)}")
+
+        heading = scorecard_heading(report)
+        if heading:
+            coaching = report["coaching"]
+            console.print(f"\n[bold]{escape(heading)}[/]")
+            if coaching.get("note"):
+                console.print(f"  [dim]{escape(coaching['note'])}[/]")
+            for item in coaching["scorecard"]:
+                colour = {"ok": "green", "low": "red", "high": "red"}.get(item["status"], "dim")
+                console.print(
+                    f"  [{colour}]{STATUS_MARKS[item['status']]}[/] {escape(item['label']):<34} "
+                    f"{escape(item['shown']):>14}   [dim]{escape(say(lang, 'target', 'objectif'))} "
+                    f"{escape(item['target'])}[/]"
+                )
 
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
         console.print(say(lang, "\n[bold]Speakers[/]", "\n[bold]Interlocuteurs[/]"))

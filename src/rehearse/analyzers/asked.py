@@ -1,0 +1,159 @@
+"""The questions you were asked: how each answer went, and which ones probably threw you.
+
+For every question the other side asked: the pause before the answer, its length,
+fillers and pace. A question is flagged when the answer started late, was full of
+fillers, or was very short (to an open question) or very long — the ones to practise
+after a difficult interview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from statistics import median
+from typing import Any
+
+from rehearse import lexicon, roles
+from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.analyzers.questions import find as find_questions
+from rehearse.conversation import Conversation, join_words
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import duration, say
+
+FLAGS = {
+    "slow_start": ("a long pause before answering", "un long silence avant de répondre"),
+    "fillers": ("many fillers", "beaucoup de mots de remplissage"),
+    "short": ("a very short answer to an open question", "une réponse très courte à une question ouverte"),
+    "long": ("a very long answer", "une réponse très longue"),
+}
+
+
+class Asked(Analyzer):
+    name = "asked"
+    title = {"en": "Questions you were asked", "fr": "Les questions qu'on vous a posées"}
+    options = (
+        Option(
+            "max_latency",
+            3.0,
+            "An answer starting more than this many seconds after the question is flagged.",
+        ),
+        Option(
+            "max_filler_share", 0.06, "An answer with more fillers than this share of its words is flagged."
+        ),
+        Option("short_answer", 5.0, "An answer to an open question shorter than this (seconds) is flagged."),
+        Option(
+            "long_answer",
+            120.0,
+            "An answer longer than this (seconds) is flagged (most should run 30 s–2 min).",
+        ),
+        Option("practise", 3, "How many flagged questions the advice lists to practise."),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        if not conversation.separated:
+            return not_separated(conversation, lang, items=[])
+        labels = {s.id: s.label for s in conversation.speakers}
+        coached = roles.coached(conversation)
+        questions = find_questions(conversation)
+        items = []
+        for index, question in enumerate(questions):
+            following = [q for q in questions[index + 1 :] if q["speaker"] == question["speaker"]]
+            before_next = following[0]["start"] if following else float("inf")
+            answer = next(
+                (
+                    t
+                    for t in sorted(conversation.turns, key=lambda t: t.start)
+                    if t.speaker != question["speaker"]
+                    and t.speaker in coached
+                    and t.start > question["start"]
+                ),
+                None,
+            )
+            if answer is None or answer.start >= before_next:
+                continue  # unanswered, or answered together with the next question
+            said = join_words([w for u in answer.utterances if u.speaker == answer.speaker for w in u.words])
+            words = len(said.split())
+            fillers = len(lexicon.fillers(said, conversation.language))
+            item = {
+                "time": round(question["start"], 2),
+                "asked_by": question["speaker"],
+                "speaker": answer.speaker,
+                "question": question["text"],
+                "kind": question["kind"],
+                "latency": round(max(answer.start - question["end"], 0.0), 2),
+                "answer_duration": round(answer.duration, 2),
+                "answer_words": words,
+                "fillers": fillers,
+                "filler_share": round(fillers / words, 3) if words else 0.0,
+                "wpm": round(60 * words / answer.duration, 1) if answer.duration > 0 else None,
+                "answer_start": " ".join(said.split()[:12]),
+            }
+            item["flags"] = [
+                flag
+                for flag, raised in (
+                    ("slow_start", item["latency"] > options["max_latency"]),
+                    ("fillers", item["filler_share"] > options["max_filler_share"]),
+                    ("short", question["kind"] == "open" and answer.duration < options["short_answer"]),
+                    ("long", answer.duration > options["long_answer"]),
+                )
+                if raised
+            ]
+            items.append(item)
+        flagged = [i for i in items if i["flags"]]
+        result: dict[str, Any] = {
+            "items": items,
+            "flagged": len(flagged),
+            "moments": [
+                {
+                    "time": i["time"],
+                    "speaker": i["speaker"],
+                    "label": ", ".join(say(lang, *FLAGS[f]) for f in i["flags"]),
+                    "text": i["question"],
+                }
+                for i in flagged
+            ],
+            "summary": say(
+                lang,
+                f"{len(items)} question(s) answered, {len(flagged)} probably threw {_whom(items, labels, lang)}",
+                f"{len(items)} question(s) avec réponse, {len(flagged)} ont sans doute déstabilisé "
+                f"{_whom(items, labels, lang)}",
+            ),
+            "advice": [],
+        }
+        if flagged:
+            worst = sorted(flagged, key=lambda i: (-len(i["flags"]), -i["latency"]))[
+                : int(options["practise"])
+            ]
+            listed = " ".join(
+                f"“{i['question']}” ({', '.join(say(lang, *FLAGS[f]) for f in i['flags'])})" for i in worst
+            )
+            result["advice"].append(
+                say(
+                    lang,
+                    f"Practise the questions that threw you: {listed}. Prepare a short story for each "
+                    "(situation, what you did, the result) and say it aloud twice.",
+                    f"Travaillez les questions qui vous ont déstabilisé : {listed}. Préparez une courte histoire "
+                    "pour chacune (situation, ce que vous avez fait, le résultat) et dites-la deux fois à voix haute.",
+                )
+            )
+        if items:
+            slowest = max(items, key=lambda i: i["latency"])
+            result["summary"] += say(
+                lang,
+                f"; answers started after {median([i['latency'] for i in items]):.1f} s "
+                f"(median), longest pause {duration(slowest['latency'])}",
+                f" ; réponses après {median([i['latency'] for i in items]):.1f} s (médiane), plus long silence "
+                f"{duration(slowest['latency'])}",
+            )
+        return result
+
+
+def _whom(items: list[dict], labels: dict[str, str], lang: str) -> str:
+    answerers = list(dict.fromkeys(i["speaker"] for i in items))
+    if len(answerers) == 1:
+        return labels[answerers[0]]
+    return say(lang, "the one answering", "la personne qui répond")
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(Asked())

@@ -1,0 +1,80 @@
+"""Fillers: "um", "you know", "euh", "du coup"… per minute of talk and as a share of words.
+
+Read.ai flags more than 4% of words (shared/reference/metrics.md). Whisper tends to leave
+hesitations like "um" and "euh" out of its transcript, so the counts are a floor.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from rehearse import lexicon, roles
+from rehearse.analysis import Analyzer, Option
+from rehearse.conversation import Conversation, talk_times
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import percent, say
+
+
+class Fillers(Analyzer):
+    name = "fillers"
+    title = {"en": "Fillers", "fr": "Mots de remplissage"}
+    options = (
+        Option(
+            "max_share", 0.04, "More fillers than this share of a speaker's words gets advice (Read.ai: 4%)."
+        ),
+        Option("top", 5, "How many of each speaker's most used fillers to list."),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        labels = {s.id: s.label for s in conversation.speakers}
+        talk = talk_times(conversation.segments, labels)
+        by_speaker: dict[str, dict] = {}
+        for speaker in labels:
+            said = [u for u in conversation.utterances if u.speaker == speaker and not u.backchannel]
+            found = Counter(f for u in said for f in lexicon.fillers(u.text, conversation.language))
+            words = sum(len(u.words) for u in said)
+            count = sum(found.values())
+            by_speaker[speaker] = {
+                "count": count,
+                "words": words,
+                "share": round(count / words, 4) if words else 0.0,
+                "per_minute": round(60 * count / talk[speaker], 2) if talk[speaker] else 0.0,
+                "top": [[name, n] for name, n in found.most_common(int(options["top"]))],
+            }
+        result: dict[str, Any] = {"by_speaker": by_speaker, "advice": []}
+        result["summary"] = "; ".join(
+            say(
+                lang,
+                f"{labels[s]}: {v['count']} filler(s), {percent(v['share'])} of words, "
+                f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
+                f"{labels[s]} : {v['count']} mot(s) de remplissage, {percent(v['share'])} des mots, "
+                f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
+            )
+            for s, v in by_speaker.items()
+            if v["words"]
+        ) or say(lang, "No words to count.", "Aucun mot à compter.")
+        for speaker in roles.coached(conversation):
+            v = by_speaker[speaker]
+            if v["words"] and v["share"] > options["max_share"]:
+                favourite = v["top"][0][0]
+                result["advice"].append(
+                    say(
+                        lang,
+                        f"{labels[speaker]} used fillers for {percent(v['share'])} of words, “{favourite}” most. "
+                        "Replace them with a short silence: a pause sounds confident, a filler does not.",
+                        f"{labels[speaker]} : {percent(v['share'])} de mots de remplissage, surtout « {favourite} ». "
+                        "Remplacez-les par un court silence : une pause rassure, un « euh » non.",
+                    )
+                )
+        return result
+
+
+def _top(v: dict) -> str:
+    return ", ".join(f"{name} ×{n}" for name, n in v["top"])
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(Fillers())

@@ -1,0 +1,119 @@
+"""Follow-ups: questions that pick up words from what the other person just said.
+
+Following up on an answer is active listening, and the heart of a reverse interview.
+A question is a follow-up when it shares a content word (four letters or more, not a
+common word; "manager" matches "management") with the other speaker's turn just
+before it. Only the words are compared: a follow-up that rephrases ("your boss" after
+"my manager") is missed, so the count is a floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rehearse import lexicon, roles
+from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.analyzers.questions import find as find_questions
+from rehearse.conversation import Conversation, Turn, join_words
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import say
+
+
+class FollowUps(Analyzer):
+    name = "follow_ups"
+    title = {"en": "Follow-up questions", "fr": "Relances"}
+    options = (
+        Option(
+            "min_questions",
+            3,
+            "Advise following up when a speaker asked at least this many questions and none was a follow-up.",
+        ),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        if not conversation.separated:
+            return not_separated(conversation, lang, items=[], by_speaker={})
+        labels = {s.id: s.label for s in conversation.speakers}
+        questions = find_questions(conversation)
+        items = []
+        for question in questions:
+            heard = _heard_before(conversation.turns, question["speaker"], question["start"])
+            picked = [
+                word
+                for word in dict.fromkeys(lexicon.content_words(question["text"]))
+                if any(lexicon.same_word(word, other) for other in lexicon.content_words(heard))
+            ]
+            if picked:
+                items.append(
+                    {
+                        "time": round(question["start"], 2),
+                        "speaker": question["speaker"],
+                        "text": question["text"],
+                        "kind": question["kind"],
+                        "picks_up": picked,
+                    }
+                )
+        by_speaker = {}
+        for speaker in labels:
+            asked = sum(1 for q in questions if q["speaker"] == speaker)
+            followed = sum(1 for f in items if f["speaker"] == speaker)
+            by_speaker[speaker] = {
+                "questions": asked,
+                "follow_ups": followed,
+                "share": round(followed / asked, 3) if asked else 0.0,
+            }
+        result: dict[str, Any] = {
+            "items": items,
+            "by_speaker": by_speaker,
+            "moments": [
+                {
+                    "time": f["time"],
+                    "speaker": f["speaker"],
+                    "label": "↩ " + ", ".join(f["picks_up"]),
+                    "text": f["text"],
+                }
+                for f in items
+            ],
+            "summary": "; ".join(
+                say(
+                    lang,
+                    f"{labels[s]}: {v['follow_ups']} of {v['questions']} questions followed up on the answer",
+                    f"{labels[s]} : {v['follow_ups']} relance(s) sur {v['questions']} questions",
+                )
+                for s, v in by_speaker.items()
+                if v["questions"]
+            )
+            or say(lang, "No questions.", "Aucune question."),
+            "advice": [],
+        }
+        for speaker in roles.coached(conversation):
+            v = by_speaker[speaker]
+            if v["questions"] >= options["min_questions"] and not v["follow_ups"]:
+                result["advice"].append(
+                    say(
+                        lang,
+                        f"None of {labels[speaker]}'s {v['questions']} questions built on the answer before it. "
+                        "Follow up with their own words: “You mentioned …: how did that work?”",
+                        f"Aucune des {v['questions']} questions de {labels[speaker]} ne rebondit sur la réponse "
+                        "précédente. Relancez avec leurs mots : « Vous avez parlé de… : comment cela s'est-il "
+                        "passé ? »",
+                    )
+                )
+        return result
+
+
+def _heard_before(turns: list[Turn], asker: str, time: float) -> str:
+    """What the other person said in their last turn before ``time`` (up to ``time``)."""
+    previous = [t for t in turns if t.speaker != asker and t.start < time]
+    if not previous:
+        return ""
+    turn = max(previous, key=lambda t: t.start)
+    return join_words(
+        [w for u in turn.utterances if u.speaker == turn.speaker for w in u.words if w.start < time]
+    )
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(FollowUps())

@@ -1,0 +1,119 @@
+"""Patience: the pause each person leaves after the other stops, before taking the floor.
+
+People usually answer within about 200 ms (Levinson & Torreira 2015); Gong found top
+sellers leave ~1.5 s after an objection, others ~0.3 s (secondary; shared/reference/metrics.md).
+A pause taken while the other was still talking counts as 0. Long pauses are shown
+in context: after which words, and what came next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from statistics import median
+from typing import Any
+
+from rehearse import roles
+from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.conversation import Conversation, Turn
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import duration, say
+
+
+class Patience(Analyzer):
+    name = "patience"
+    title = {"en": "Patience", "fr": "Patience"}
+    options = (
+        Option(
+            "quick", 0.2, "Taking the floor sooner than this (seconds) after the other stops is cutting in."
+        ),
+        Option("long_pause", 3.0, "Pauses longer than this (seconds) before answering are shown in context."),
+        Option(
+            "min_median",
+            0.2,
+            "Advise leaving a beat when a speaker's median pause is under this (typical gap: ~0.2 s).",
+        ),
+        Option("context_words", 8, "Words quoted before and after a long pause."),
+    )
+
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+        if not conversation.separated:
+            return not_separated(conversation, lang, by_speaker={}, long_pauses=[])
+        labels = {s.id: s.label for s in conversation.speakers}
+        handovers = floor_changes(conversation.turns)
+        n = int(options["context_words"])
+        by_speaker: dict[str, dict] = {}
+        for speaker in labels:
+            pauses = [gap for previous, turn, gap in handovers if turn.speaker == speaker]
+            by_speaker[speaker] = {
+                "count": len(pauses),
+                "median": round(median(pauses), 2) if pauses else None,
+                "mean": round(sum(pauses) / len(pauses), 2) if pauses else None,
+                "quick": sum(1 for p in pauses if p < options["quick"]),
+                "long": sum(1 for p in pauses if p > options["long_pause"]),
+            }
+        long_pauses: list[dict[str, Any]] = [
+            {
+                "time": round(previous.end, 2),
+                "speaker": turn.speaker,
+                "pause": round(gap, 2),
+                "before": " ".join(previous.text.split()[-n:]),
+                "after": " ".join(turn.text.split()[:n]),
+            }
+            for previous, turn, gap in handovers
+            if gap > options["long_pause"]
+        ]
+        result: dict[str, Any] = {
+            "by_speaker": by_speaker,
+            "long_pauses": long_pauses,
+            "moments": [
+                {
+                    "time": p["time"],
+                    "speaker": p["speaker"],
+                    "label": say(lang, f"pause {duration(p['pause'])}", f"silence de {duration(p['pause'])}"),
+                    "text": f"…{p['before']} / {p['after']}…",
+                }
+                for p in long_pauses
+            ],
+            "advice": [],
+        }
+        result["summary"] = "; ".join(
+            say(
+                lang,
+                f"{labels[s]} waits {v['median']:.1f} s (median) before taking the floor, "
+                f"cut in quickly {v['quick']}×",
+                f"{labels[s]} attend {v['median']:.1f} s (médiane) avant de prendre la parole, "
+                f"enchaîne trop vite {v['quick']}×",
+            )
+            for s, v in by_speaker.items()
+            if v["median"] is not None
+        ) or say(lang, "No change of speaker.", "Aucun changement d'interlocuteur.")
+        for speaker in roles.coached(conversation):
+            v = by_speaker[speaker]
+            if v["median"] is not None and v["count"] >= 3 and v["median"] < options["min_median"]:
+                result["advice"].append(
+                    say(
+                        lang,
+                        f"{labels[speaker]} usually took the floor {v['median']:.1f} s after the other stopped. "
+                        "Leave a beat (about a second): it shows you listened, and they may add the most "
+                        "useful part.",
+                        f"{labels[speaker]} a pris la parole {v['median']:.1f} s après que l'autre s'est tu, "
+                        "en général. Laissez un temps (environ une seconde) : cela montre que vous écoutez, "
+                        "et l'autre ajoute souvent l'essentiel.",
+                    )
+                )
+        return result
+
+
+def floor_changes(turns: list[Turn]) -> list[tuple[Turn, Turn, float]]:
+    """Each turn that takes the floor from another speaker, with the pause before it (0 if it overlapped)."""
+    ordered = sorted(turns, key=lambda t: t.start)
+    return [
+        (previous, turn, max(turn.start - previous.end, 0.0))
+        for previous, turn in zip(ordered, ordered[1:])
+        if previous.speaker != turn.speaker
+    ]
+
+
+@hookimpl
+def register_analyzers(register):  # type: ignore[no-untyped-def]
+    register(Patience())

@@ -1,0 +1,292 @@
+"""History: every analysed session in a local SQLite file, so progress shows over weeks.
+
+One row per recording (analysing it again updates its row): when, which situation, the
+key figures, and the full JSON report. The file lives in the user data directory
+(``REHEARSE_DATA_DIR``, else the platform's, which honours ``XDG_DATA_HOME``).
+
+The schema is versioned with ``PRAGMA user_version``; each migration runs in one
+transaction after the file is copied aside, so an upgrade never loses a session. A
+damaged or busy file raises :class:`HistoryError` and is never rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rehearse import coach
+from rehearse.errors import RehearseError
+from rehearse.voiceprint import data_dir
+
+FILE_NAME = "history.sqlite3"
+BUSY_TIMEOUT = 5.0
+
+
+class HistoryError(RehearseError):
+    """The history file cannot be read or written."""
+
+
+def path() -> Path:
+    return data_dir() / FILE_NAME
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            analyzed_at TEXT NOT NULL,
+            recorded_at TEXT,
+            profile TEXT,
+            audio_path TEXT UNIQUE,
+            duration REAL,
+            language TEXT,
+            you TEXT,
+            report TEXT NOT NULL
+        )"""
+    )
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Key figures in their own table, so progress reads numbers, not whole reports."""
+    db.execute(
+        """CREATE TABLE metrics (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value REAL,
+            PRIMARY KEY (session_id, name)
+        )"""
+    )
+    db.execute("CREATE INDEX sessions_by_profile ON sessions (profile, analyzed_at)")
+    for session_id, you, report in db.execute("SELECT id, you, report FROM sessions").fetchall():
+        analyzers = json.loads(report).get("analyzers", {})
+        _write_metrics(db, session_id, coach.key_metrics(analyzers, you))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+
+
+@contextmanager
+def connect(location: Path | None = None, migrations: list | None = None) -> Iterator[sqlite3.Connection]:
+    """The history database, created or upgraded as needed.
+
+    Raises:
+        HistoryError: the file is damaged, busy, from a newer rehearse, or cannot be written.
+    """
+    location = location or path()
+    steps = MIGRATIONS if migrations is None else migrations
+    try:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(location, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise HistoryError(f"cannot open the history {location}: {exc}") from exc
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        _migrate(db, location, steps)
+        yield db
+    except sqlite3.DatabaseError as exc:
+        raise _explain(exc, location) from exc
+    finally:
+        db.close()
+
+
+def _migrate(db: sqlite3.Connection, location: Path, steps: list) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(steps):
+        raise HistoryError(
+            f"the history {location} was made by a newer rehearse (schema {version}); upgrade rehearse "
+            "or use --no-save"
+        )
+    if version == len(steps):
+        return
+    if version > 0:
+        backup = location.with_name(f"{location.name}.v{version}.bak")
+        shutil.copy2(location, backup)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for number, step in enumerate(steps[version:], version + 1):
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _explain(exc: sqlite3.DatabaseError, location: Path) -> HistoryError:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return HistoryError(
+            f"the history {location} is busy (another rehearse is writing to it); try again, or use --no-save"
+        )
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return HistoryError(
+            f"the history {location} is damaged ({message}); it was left untouched. Move it aside to "
+            "start a new one (earlier sessions stay in the moved file), or use --no-save"
+        )
+    return HistoryError(f"the history {location} could not be used: {message}")
+
+
+def _write_metrics(db: sqlite3.Connection, session_id: int, figures: dict[str, float | None]) -> None:
+    db.execute("DELETE FROM metrics WHERE session_id = ?", (session_id,))
+    db.executemany(
+        "INSERT INTO metrics (session_id, name, value) VALUES (?, ?, ?)",
+        [(session_id, name, value) for name, value in figures.items() if value is not None],
+    )
+
+
+def save(report: dict, recorded_at: str | None = None, location: Path | None = None) -> int | None:
+    """Keep a report; analysing the same recording again replaces its entry. Returns the session id,
+    or None for a report without a recording (a hand-written transcript), which is not kept."""
+    audio = (report.get("audio") or {}).get("path")
+    if not audio:
+        return None
+    audio = str(Path(audio).resolve())
+    coaching = report.get("coaching") or {}
+    row = {
+        "analyzed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "recorded_at": recorded_at,
+        "profile": report.get("profile"),
+        "audio_path": audio,
+        "duration": report.get("duration"),
+        "language": report.get("language"),
+        "you": coaching.get("you"),
+        "report": json.dumps(report, ensure_ascii=False, default=str),
+    }
+    with connect(location) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                """INSERT INTO sessions (analyzed_at, recorded_at, profile, audio_path, duration, language, you, report)
+                   VALUES (:analyzed_at, :recorded_at, :profile, :audio_path, :duration, :language, :you, :report)
+                   ON CONFLICT (audio_path) DO UPDATE SET analyzed_at = excluded.analyzed_at,
+                     recorded_at = COALESCE(excluded.recorded_at, recorded_at), profile = excluded.profile,
+                     duration = excluded.duration, language = excluded.language, you = excluded.you,
+                     report = excluded.report""",
+                row,
+            )
+            session_id = db.execute("SELECT id FROM sessions WHERE audio_path = ?", (audio,)).fetchone()[0]
+            _write_metrics(db, session_id, coaching.get("key_metrics") or {})
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return int(session_id)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    date: str  # when it was recorded, else when it was analysed
+    profile: str | None
+    audio_path: str
+    duration: float | None
+    language: str | None
+    you: str | None
+    metrics: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date,
+            "profile": self.profile,
+            "audio_path": self.audio_path,
+            "duration": self.duration,
+            "language": self.language,
+            "you": self.you,
+            "metrics": self.metrics,
+        }
+
+
+def sessions(
+    profile: str | None = None, last: int | None = None, location: Path | None = None
+) -> list[Session]:
+    """Sessions, oldest first: the ``last`` most recent ones of ``profile`` (all when None)."""
+    query = (
+        "SELECT id, COALESCE(recorded_at, analyzed_at) AS date, profile, audio_path, duration, language, you "
+        "FROM sessions" + (" WHERE profile = ?" if profile else "") + " ORDER BY date DESC, id DESC"
+    )
+    parameters: list[Any] = [profile] if profile else []
+    if last is not None:
+        query += " LIMIT ?"
+        parameters.append(last)
+    with connect(location) as db:
+        rows = db.execute(query, parameters).fetchall()
+        figures: dict[int, dict[str, float]] = {}
+        for session_id, name, value in db.execute("SELECT session_id, name, value FROM metrics"):
+            figures.setdefault(session_id, {})[name] = value
+    return [
+        Session(
+            id=row[0],
+            date=row[1],
+            profile=row[2],
+            audio_path=row[3],
+            duration=row[4],
+            language=row[5],
+            you=row[6],
+            metrics=figures.get(row[0], {}),
+        )
+        for row in reversed(rows)
+    ]
+
+
+def report(session_id: int, location: Path | None = None) -> dict:
+    """The full JSON report kept for a session."""
+    with connect(location) as db:
+        row = db.execute("SELECT report FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None:
+        raise HistoryError(f"no session {session_id} in the history; 'rehearse history' lists them")
+    return dict(json.loads(row[0]))
+
+
+def progress(
+    profile: str | None,
+    last: int = 10,
+    targets: dict[str, coach.Target] | None = None,
+    location: Path | None = None,
+) -> dict[str, Any]:
+    """How each key figure moved over the ``last`` sessions, judged against the targets when given."""
+    found = sessions(profile, last, location)
+    figures: dict[str, dict[str, Any]] = {}
+    for name in coach.KEY_METRICS:
+        values = [s.metrics.get(name) for s in found]
+        known = [v for v in values if v is not None]
+        if not known:
+            continue
+        low, high, _ = (targets or {}).get(name, (None, None, ""))
+        figures[name] = {
+            "values": values,
+            "min": low,
+            "max": high,
+            "trend": _trend(known[0], known[-1], low, high) if len(known) > 1 else "new",
+        }
+    return {
+        "profile": profile,
+        "sessions": [{"id": s.id, "date": s.date, "audio_path": s.audio_path} for s in found],
+        "metrics": figures,
+    }
+
+
+def _trend(first: float, latest: float, low: float | None, high: float | None) -> str:
+    """ "better"/"worse" against the target range where there is one, else "up"/"down"; "same" otherwise."""
+
+    def miss(value: float) -> float:
+        return max(
+            (low - value) if low is not None else 0.0, (value - high) if high is not None else 0.0, 0.0
+        )
+
+    if low is not None or high is not None:
+        before, now = miss(first), miss(latest)
+        if abs(before - now) > 1e-9:
+            return "better" if now < before else "worse"
+        if now == 0:
+            return "on target"
+    if abs(latest - first) <= 1e-9:
+        return "same"
+    return "up" if latest > first else "down"

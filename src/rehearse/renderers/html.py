@@ -1,0 +1,371 @@
+"""The report as one self-contained HTML page: a timeline, your figures against the targets,
+progress over sessions, every section, and the transcript.
+
+Nothing is fetched: CSS, SVG and script are inline, and a Content-Security-Policy forbids
+any other source. Timestamps play the moment when the recording sits next to the page
+(same file name); the audio is only looked for on the first click.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from rehearse import coach
+from rehearse.hookspecs import hookimpl
+from rehearse.i18n import clock, duration, say
+from rehearse.rendering import (
+    STATUS_MARKS,
+    Renderer,
+    headline,
+    no_speech,
+    scorecard_heading,
+    sections,
+    speaker_labels,
+    top_advice,
+)
+
+COLOURS = ("#2f6fdf", "#d9822b", "#2a9d6f", "#a24bd1")
+WIDTH = 1000  # of the timeline's drawing, in SVG units
+LANE = 34
+
+CSS = """
+:root { --ink: #1d2433; --muted: #667085; --line: #e4e7ec; --ok: #1f8a4c; --miss: #c4320a; --bg: #f8f9fb; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       background: var(--bg); }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 64px; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10px; }
+.facts { color: var(--muted); margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.note { background: #fff7e6; border-left: 4px solid #f0a020; padding: 6px 12px; margin: 8px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 20px 12px 40px; }
+.top li { margin: 6px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px; }
+.card { background: #fff; border: 1px solid var(--line); border-top: 4px solid var(--line); border-radius: 10px;
+        padding: 10px 14px; }
+.card.ok { border-top-color: var(--ok); } .card.low, .card.high { border-top-color: var(--miss); }
+.card .label { color: var(--muted); font-size: 13px; }
+.card .value { font-size: 24px; font-weight: 650; }
+.card.low .value, .card.high .value { color: var(--miss); }
+.card .target { font-size: 13px; }
+.panel { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; overflow-x: auto; }
+.legend { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; color: var(--muted); margin: 6px 0 0; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -1px; margin-right: 4px; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg .mark { cursor: pointer; }
+section.analyzer { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 4px 16px 10px;
+                   margin: 12px 0; }
+section.analyzer h3 { margin: 10px 0 4px; font-size: 16px; }
+.moments { list-style: none; padding: 0; margin: 6px 0; }
+.moments li { margin: 3px 0; }
+.advice { border-left: 3px solid var(--ok); padding-left: 10px; margin: 6px 0; }
+.error { color: var(--miss); }
+button.t { font: 12px ui-monospace, monospace; border: 1px solid var(--line); background: #f2f4f7; border-radius: 4px;
+           padding: 1px 5px; cursor: pointer; color: var(--ink); }
+button.t:hover { background: #e0e7ff; }
+.who { font-weight: 600; }
+.transcript p { margin: 4px 0; }
+.transcript .back { color: var(--muted); font-size: 13px; }
+#player-bar { position: sticky; bottom: 0; background: #fff; border-top: 1px solid var(--line); padding: 6px 20px;
+              display: flex; gap: 12px; align-items: center; }
+#player-status { color: var(--muted); font-size: 13px; }
+.unsure { color: var(--muted); }
+"""
+
+SCRIPT = """
+(function () {
+  var player = document.getElementById('player');
+  var status = document.getElementById('player-status');
+  function play(t) {
+    if (!player.getAttribute('src')) { player.setAttribute('src', player.dataset.src); }
+    var seek = function () { player.currentTime = Math.max(t - 1, 0); player.play().catch(function () {}); };
+    if (player.readyState >= 1) { seek(); } else { player.addEventListener('loadedmetadata', seek, {once: true}); player.load(); }
+  }
+  player.addEventListener('error', function () { status.textContent = status.dataset.missing; });
+  document.addEventListener('click', function (event) {
+    var target = event.target.closest('[data-t]');
+    if (target) { play(parseFloat(target.dataset.t)); }
+  });
+})();
+"""
+
+
+class HtmlRenderer(Renderer):
+    name = "html"
+    extensions = (".html", ".htm")
+
+    def render(self, report: dict, *, color: bool = False) -> str:
+        lang = report.get("report_language", "en")
+        labels = speaker_labels(report)
+        colours = {s: COLOURS[i % len(COLOURS)] for i, s in enumerate(labels)}
+        audio_name = Path((report.get("audio") or {}).get("path") or "").name
+        body = [
+            f"<h1>{say(lang, 'Interview feedback', 'Bilan de l’entretien')}</h1>",
+            '<ul class="facts">'
+            + "".join(f"<li>{escape(line)}</li>" for line in headline(report))
+            + f"<li>{say(lang, 'Duration', 'Durée')}: {duration(report.get('duration', 0))}</li></ul>",
+        ]
+        body += [f'<p class="note">{escape(note)}</p>' for note in report.get("notes", [])]
+        if no_speech(report):
+            body.append(
+                f"<p>{say(lang, '<b>No speech found</b> in this recording.', '<b>Aucune parole détectée</b>.')}</p>"
+            )
+        else:
+            body += _advice(report, lang)
+            body += _scorecard(report, lang)
+            body += _timeline(report, labels, colours, lang)
+            body += _progress(report, lang)
+            body += _sections(report, labels, lang)
+            body += _transcript(report, labels, colours, lang)
+        missing = say(
+            lang,
+            f"To play the moments, put the recording ({audio_name or 'audio file'}) next to this page.",
+            f"Pour écouter les moments, placez l’enregistrement ({audio_name or 'fichier audio'}) à côté de cette page.",
+        )
+        player = (
+            f'<div id="player-bar"><audio id="player" controls preload="none" data-src="{escape(audio_name)}"></audio>'
+            f'<span id="player-status" data-missing="{escape(missing)}">'
+            f"{say(lang, 'Click a time to hear that moment.', 'Cliquez sur un horodatage pour écouter ce moment.')}"
+            "</span></div>"
+        )
+        return (
+            f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            "script-src 'unsafe-inline'; img-src data:; media-src 'self' file: blob:\">\n"
+            f"<title>rehearse — {escape(audio_name or say(lang, 'feedback', 'bilan'))}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+            + "\n".join(body)
+            + f"\n</main>\n{player}\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        )
+
+
+def _time_button(seconds: float) -> str:
+    return f'<button class="t" data-t="{seconds:.2f}" type="button">{clock(seconds)}</button>'
+
+
+def _advice(report: dict, lang: str) -> list[str]:
+    advice = top_advice(report)
+    if not advice:
+        return []
+    return [
+        f"<h2>{say(lang, 'Three things to work on', 'À travailler en priorité')}</h2>",
+        '<ol class="top">' + "".join(f"<li>{escape(a)}</li>" for a in advice) + "</ol>",
+    ]
+
+
+def _scorecard(report: dict, lang: str) -> list[str]:
+    heading = scorecard_heading(report)
+    if not heading:
+        return []
+    coaching = report["coaching"]
+    out = [f"<h2>{escape(heading)}</h2>"]
+    if coaching.get("note"):
+        out.append(f'<p class="note">{escape(coaching["note"])}</p>')
+    cards = []
+    for item in coaching["scorecard"]:
+        cards.append(
+            f'<div class="card {escape(item["status"])}" title="{escape(item["source"])}">'
+            f'<div class="label">{STATUS_MARKS[item["status"]]} {escape(item["label"])}</div>'
+            f'<div class="value">{escape(item["shown"])}</div>'
+            f'<div class="target">{say(lang, "target", "objectif")} {escape(item["target"])}</div></div>'
+        )
+    out.append('<div class="cards">' + "".join(cards) + "</div>")
+    return out
+
+
+def _timeline(report: dict, labels: dict[str, str], colours: dict[str, str], lang: str) -> list[str]:
+    total = max(float(report.get("duration") or 0), 1.0)
+    left = 150
+    scale = (WIDTH - left - 10) / total
+    lanes = {s: i for i, s in enumerate(labels)}
+    height = LANE * len(lanes) + 30
+
+    def x(t: float) -> float:
+        return left + t * scale
+
+    marks: list[str] = []
+    for speaker, lane in lanes.items():
+        y = 6 + lane * LANE
+        marks.append(f'<text x="0" y="{y + 17}">{escape(labels[speaker][:22])}</text>')
+        marks.append(
+            f'<rect x="{left}" y="{y + 4}" width="{WIDTH - left - 10}" height="{LANE - 14}" fill="#f2f4f7"/>'
+        )
+    step = _tick(total)
+    tick = 0.0
+    axis_y = LANE * len(lanes) + 12
+    while tick <= total:
+        marks.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="4" y2="{axis_y}" stroke="#e4e7ec"/>')
+        marks.append(f'<text x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="middle">{clock(tick)}</text>')
+        tick += step
+    analyzers = report.get("analyzers", {})
+    threshold = float((analyzers.get("monologues") or {}).get("threshold") or 90)
+    for turn in report.get("turns", []):
+        row = lanes.get(turn["speaker"])
+        if row is None:
+            continue
+        long_turn = turn["end"] - turn["start"] > threshold
+        outline = ' stroke="#111" stroke-width="2"' if long_turn else ""
+        tip = f"{labels[turn['speaker']]} {clock(turn['start'])}–{clock(turn['end'])}: {turn.get('text', '')[:160]}"
+        marks.append(
+            f'<rect class="mark turn" data-t="{turn["start"]:.2f}" x="{x(turn["start"]):.1f}" y="{8 + row * LANE}" '
+            f'width="{max((turn["end"] - turn["start"]) * scale, 1.5):.1f}" height="{LANE - 18}" rx="3" '
+            f'fill="{colours[turn["speaker"]]}" fill-opacity="{0.95 if long_turn else 0.7}"{outline}>'
+            f"<title>{escape(tip)}</title></rect>"
+        )
+    for question in (analyzers.get("questions") or {}).get("items", []):
+        row = lanes.get(question["speaker"])
+        if row is None:
+            continue
+        fill = "#fff" if question["kind"] == "closed" else "#111"
+        marks.append(
+            f'<circle class="mark question" data-t="{question["start"]:.2f}" cx="{x(question["start"]):.1f}" '
+            f'cy="{6 + row * LANE + LANE / 2 - 1}" r="4.5" fill="{fill}" stroke="#111" stroke-width="1.5">'
+            f"<title>{escape(question['kind'] + ': ' + question['text'])}</title></circle>"
+        )
+    for event in (analyzers.get("interruptions") or {}).get("events", []):
+        row = lanes.get(event["by"])
+        if row is None:
+            continue
+        cx, top = x(event["time"]), 6 + row * LANE
+        marks.append(
+            f'<path class="mark interruption" data-t="{event["time"]:.2f}" '
+            f'd="M{cx - 6:.1f},{top + 1} L{cx + 6:.1f},{top + 1} L{cx:.1f},{top + 11} Z" fill="#c4320a">'
+            f"<title>{escape(event['kind'] + ': ' + event.get('by_words', ''))}</title></path>"
+        )
+    legend = [
+        say(lang, "turns (thick outline: monologue)", "tours de parole (contour épais : monologue)"),
+        say(lang, "● open question ○ closed question", "● question ouverte ○ question fermée"),
+        say(lang, "▼ interruption", "▼ interruption"),
+    ]
+    return [
+        f"<h2>{say(lang, 'Timeline', 'Déroulé')}</h2>",
+        f'<div class="panel"><svg id="timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-label="{say(lang, "Who spoke when", "Qui a parlé quand")}">' + "".join(marks) + "</svg>"
+        '<p class="legend">'
+        + "".join(f"<span>{escape(item)}</span>" for item in legend)
+        + "".join(
+            f'<span><i class="swatch" style="background:{colours[s]}"></i>{escape(label)}</span>'
+            for s, label in labels.items()
+        )
+        + "</p></div>",
+    ]
+
+
+def _tick(total: float) -> float:
+    for step in (10, 30, 60, 120, 300, 600, 900, 1800):
+        if total / step <= 12:
+            return float(step)
+    return 3600.0
+
+
+def _progress(report: dict, lang: str) -> list[str]:
+    found = report.get("progress") or {}
+    figures = {
+        n: f for n, f in (found.get("metrics") or {}).items() if sum(v is not None for v in f["values"]) > 1
+    }
+    if not figures:
+        return []
+    charts = []
+    w, h, pad = 220, 70, 8
+    for name, figure in figures.items():
+        metric = coach.METRICS[name]
+        values = figure["values"]
+        known = [v for v in values if v is not None]
+        bounds = [b for b in (figure["min"], figure["max"]) if b is not None]
+        low, high = min(known + bounds), max(known + bounds)
+        span = (high - low) or 1.0
+
+        def y(v: float, low: float = low, span: float = span) -> float:
+            return h - pad - (v - low) / span * (h - 2 * pad)
+
+        step = (w - 2 * pad) / max(len(values) - 1, 1)
+        points = " ".join(f"{pad + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values) if v is not None)
+        band = ""
+        if bounds:
+            top = y(figure["max"]) if figure["max"] is not None else pad
+            bottom = y(figure["min"]) if figure["min"] is not None else h - pad
+            band = f'<rect x="0" y="{top:.1f}" width="{w}" height="{max(bottom - top, 1):.1f}" fill="#1f8a4c" fill-opacity="0.12"/>'
+        charts.append(
+            f'<div class="card"><div class="label">{escape(say(lang, *metric.label))}</div>'
+            f'<svg class="spark" viewBox="0 0 {w} {h}" width="100%">{band}'
+            f'<polyline points="{points}" fill="none" stroke="#2f6fdf" stroke-width="2"/>'
+            + "".join(
+                f'<circle cx="{pad + i * step:.1f}" cy="{y(v):.1f}" r="3" fill="#2f6fdf"/>'
+                for i, v in enumerate(values)
+                if v is not None
+            )
+            + f'</svg><div class="target">{escape(coach.show(known[0], metric.unit, lang))} → '
+            f"{escape(coach.show(known[-1], metric.unit, lang))} · {escape(_trend(figure['trend'], lang))}</div></div>"
+        )
+    count = len(found.get("sessions", []))
+    return [
+        f"<h2>{say(lang, f'Progress over your last {count} sessions', f'Progression sur vos {count} dernières séances')}</h2>",
+        '<div class="cards" id="progress">' + "".join(charts) + "</div>",
+    ]
+
+
+def _trend(trend: str, lang: str) -> str:
+    names = {
+        "better": ("closer to target", "plus proche de l’objectif"),
+        "worse": ("further from target", "plus loin de l’objectif"),
+        "on target": ("on target", "dans l’objectif"),
+        "up": ("up", "en hausse"),
+        "down": ("down", "en baisse"),
+        "same": ("steady", "stable"),
+    }
+    return say(lang, *names.get(trend, (trend, trend)))
+
+
+def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
+    out = [f"<h2>{say(lang, 'Details', 'Détails')}</h2>"]
+    for section in sections(report):
+        parts = [f'<section class="analyzer" id="{escape(section.name)}"><h3>{escape(section.title)}</h3>']
+        if section.error:
+            parts.append(
+                f'<p class="error">{say(lang, "This analyzer failed: ", "Cet analyseur a échoué : ")}'
+                f"<code>{escape(section.error)}</code></p>"
+            )
+        else:
+            if section.summary:
+                parts.append(f"<p>{escape(section.summary)}</p>")
+            if section.moments:
+                parts.append('<ul class="moments">')
+                for moment in section.moments:
+                    who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
+                    unsure = ' <span class="unsure">(?)</span>' if moment.get("uncertain") else ""
+                    label = f" <em>{escape(str(moment['label']))}</em>" if moment.get("label") else ""
+                    parts.append(
+                        f'<li>{_time_button(float(moment.get("time", 0)))} <span class="who">{escape(who)}</span>'
+                        f"{unsure}{label} “{escape(str(moment.get('text', '')))}”</li>"
+                    )
+                parts.append("</ul>")
+            parts += [f'<p class="advice">{escape(item)}</p>' for item in section.advice]
+        parts.append("</section>")
+        out.append("".join(parts))
+    return out
+
+
+def _transcript(report: dict, labels: dict[str, str], colours: dict[str, str], lang: str) -> list[str]:
+    lines = []
+    for utterance in report.get("utterances", []):
+        if not utterance.get("text"):
+            continue
+        speaker = utterance["speaker"]
+        css = ' class="back"' if utterance.get("backchannel") else ""
+        lines.append(
+            f"<p{css}>{_time_button(utterance['start'])} "
+            f'<span class="who" style="color:{colours.get(speaker, "#333")}">{escape(labels.get(speaker, speaker))}</span> '
+            f"{escape(utterance['text'])}</p>"
+        )
+    if not lines:
+        return []
+    return [
+        f"<h2>{say(lang, 'Transcript', 'Transcription')}</h2>",
+        '<div class="panel transcript" id="transcript">' + "".join(lines) + "</div>",
+    ]
+
+
+@hookimpl
+def register_renderers(register):  # type: ignore[no-untyped-def]
+    register(HtmlRenderer())
