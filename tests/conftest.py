@@ -42,3 +42,59 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright. CI installs both; elsewhere the test
+    is skipped when they are missing, never faked."""
+    import os
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: install chromium and playwright")
+        pytest.skip("needs Chromium and Playwright")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a local file in a fresh page; returns the page, its console messages and every request."""
+    pages = []
+
+    def open_(path: Path):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        pages.append(page)
+        seen = {"console": [], "requests": []}
+        page.on("console", lambda m: seen["console"].append((m.type, m.text)))
+        page.on("pageerror", lambda e: seen["console"].append(("pageerror", str(e))))
+        page.on("request", lambda r: seen["requests"].append(r.url))
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        return page, seen
+
+    yield open_
+    for page in pages:
+        page.close()

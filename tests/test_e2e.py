@@ -173,3 +173,102 @@ def test_long_recordings_are_transcribed_in_chunks_cut_at_pauses():
     for word in result.words:  # offsets of later chunks put words back in recording time
         middle = (word.start + word.end) / 2
         assert any(s["start"] - 0.5 <= middle <= s["end"] + 0.5 for s in expected["segments"]), word
+
+
+def spoken_pace(expected: dict, speaker: str) -> float:
+    """Words per minute of talk time in the truth, over the utterances said in full (the words
+    of one cut off by an interruption are scripted, not all spoken)."""
+    utterances = expected["utterances"]
+    cut = [
+        a for a, b in zip(utterances, utterances[1:]) if b["mode"] == "interrupt" and b["start"] < a["end"]
+    ]
+    kept = [u for u in utterances if u["speaker"] == speaker and u not in cut]
+    talk = [
+        (s["start"], s["end"])
+        for s in expected["segments"]
+        if s["speaker"] == speaker and any(u["start"] - 0.01 <= s["start"] < u["end"] for u in kept)
+    ]
+    from rehearse.conversation import union_length
+
+    return 60 * sum(len(u["text"].split()) for u in kept) / union_length(talk)
+
+
+@pytest.mark.parametrize("key", ["en-stereo", "fr-stereo"])
+def test_pace_matches_truth(key):
+    # Measured: en -4.4% / +1.4%, fr +5.6% / 0.0% (Whisper hears extra words in garbled French).
+    report, expected = analyzed(key)
+    for speaker in expected["speakers"]:
+        found = report["analyzers"]["pace"]["by_speaker"][speaker]["wpm"]
+        assert found == pytest.approx(spoken_pace(expected, speaker), rel=0.08)
+
+
+@pytest.mark.parametrize("key", ["en-stereo", "fr-stereo"])
+def test_patience_and_interactivity_match_truth(key):
+    # The script leaves 0.6 s between turns; measured medians 0.58-0.59 s, switches exact.
+    report, expected = analyzed(key)
+    turns = sorted(expected["turns"], key=lambda t: t["start"])
+    changes = [(b["speaker"], max(b["start"] - a["end"], 0.0)) for a, b in zip(turns, turns[1:])]
+    for speaker in expected["speakers"]:
+        want = sorted(gap for who, gap in changes if who == speaker)
+        found = report["analyzers"]["patience"]["by_speaker"][speaker]
+        assert found["count"] == len(want)
+        assert found["median"] == pytest.approx(want[len(want) // 2], abs=0.1)
+    assert report["analyzers"]["interactivity"]["switches"] == len(changes)
+
+
+def test_follow_ups_closing_fillers_and_answers_match_the_script():
+    report, expected = analyzed("en-stereo")
+    analyzers = report["analyzers"]
+    # The one question of the script that picks up words the other said aloud ("my last role");
+    # the "manager" question follows words the interruption cut before they were spoken.
+    assert [(f["speaker"], f["text"]) for f in analyzers["follow_ups"]["items"]] == [
+        ("S2", "Why did you decide to leave your last job?")
+    ]
+    assert analyzers["closing"]["by_speaker"]["S1"]["thanks"] is True  # "Thank you very much for your time."
+    assert analyzers["closing"]["by_speaker"]["S2"]["thanks"] is False
+    assert {s: v["count"] for s, v in analyzers["fillers"]["by_speaker"].items()} == {"S1": 0, "S2": 0}
+    # Every question gets its answer from the other person; latency measured 0.68-0.81 s against
+    # 0.6 s in the script (Whisper's word end times drift), so 0.3 s of tolerance.
+    asked = analyzers["asked"]["items"]
+    answerer = {"S1": "S2", "S2": "S1"}
+    assert [(i["asked_by"], i["speaker"]) for i in asked] == [
+        (q["speaker"], answerer[q["speaker"]]) for q in expected["questions"]
+    ]
+    from rehearse import plugins
+
+    short = plugins.analyzers()["asked"].defaults()["short_answer"]
+    for item, question in zip(asked, expected["questions"]):
+        assert item["latency"] == pytest.approx(0.6, abs=0.3)
+        answer = next(
+            t for t in expected["turns"] if t["speaker"] == item["speaker"] and t["start"] > question["start"]
+        )
+        length = answer["end"] - answer["start"]
+        if abs(length - short) > 0.25:  # measured turn lengths are within 0.05 s of the script's
+            assert ("short" in item["flags"]) == (question["kind"] == "open" and length < short), item
+
+
+def test_html_report_of_a_recording_plays_the_moments(tmp_path, open_page):
+    recording = tmp_path / "en-interview-stereo.flac"
+    recording.write_bytes((AUDIO / "en-interview-stereo.flac").read_bytes())
+    page_path = tmp_path / "report.html"
+    result = run_cli("analyze", str(recording), "--profile", "job-interview", "-o", str(page_path))
+    assert result.returncode == 0, result.stderr
+    page, seen = open_page(page_path)
+    assert seen["console"] == [] and seen["requests"] == [page_path.as_uri()]
+    # Speaker 1 answers the interviewer's questions: in a job interview, that is the candidate.
+    assert "Targets (job interview) — Speaker 1 (left)" in page.locator("h2").all_inner_texts()
+    assert (
+        page.locator("#timeline path.interruption").count()
+        == len(expected_interruptions := truth("en-interview")["interruptions"])
+        == 2
+    )
+    moment = page.locator("#interruptions button.t").first
+    moment.click()
+    for _ in range(50):  # the page's policy forbids eval, so poll from here
+        if page.evaluate("document.getElementById('player').currentTime") > 0:
+            break
+        page.wait_for_timeout(100)
+    wanted = expected_interruptions[0]["time"] - 1  # playback starts a second before the moment
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(wanted, abs=0.5)
+    assert seen["requests"][1:] and all(url == recording.as_uri() for url in seen["requests"][1:])
+    assert seen["console"] == []

@@ -35,7 +35,8 @@ class Pace(Analyzer):
         by_speaker: dict[str, dict] = {}
         for speaker in labels:
             spans = [(s.start, s.end) for s in conversation.segments if s.speaker == speaker]
-            words = [w for w in conversation.words if w.speaker == speaker]
+            # A word attached to the previous one (French "l'" + "équipe") is not a new word.
+            words = [w for w in conversation.words if w.speaker == speaker and w.text[:1] in (" ", "")]
             talk = union_length(spans)
             by_speaker[speaker] = {
                 "words": len(words),
