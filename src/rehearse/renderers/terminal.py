@@ -18,6 +18,8 @@ from rehearse.rendering import (
 )
 
 BAR_WIDTH = 30
+# The terminal stays a summary; the other formats list every moment.
+MOMENTS_SHOWN = 5
 
 
 class TerminalRenderer(Renderer):
@@ -102,13 +104,22 @@ class TerminalRenderer(Renderer):
                 continue
             if section.summary:
                 console.print(f"  {escape(section.summary)}")
-            for moment in section.moments:
+            for moment in section.moments[:MOMENTS_SHOWN]:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
                 who += " (?)" if moment.get("uncertain") else ""
                 label = f" [magenta]{escape(str(moment['label']))}[/]" if moment.get("label") else ""
                 console.print(
                     f"  [green]{clock(float(moment.get('time', 0)))}[/] {escape(who)}{label}  "
                     f"[italic]{escape(str(moment.get('text', '')))}[/]"
+                )
+            hidden = len(section.moments) - MOMENTS_SHOWN
+            if hidden > 0:
+                console.print(
+                    say(
+                        lang,
+                        f"  [dim]… {hidden} more (all of them: -o report.html or -o report.md)[/]",
+                        f"  [dim]… {hidden} de plus (tous : -o bilan.html ou -o bilan.md)[/]",
+                    )
                 )
             for item in section.advice:
                 console.print(f"  [yellow]→[/] {escape(item)}")
