@@ -71,7 +71,8 @@ def top_advice(report: dict, limit: int = 3) -> list[str]:
     second from any."""
     lang = report.get("report_language", "en")
     picked = [
-        f"{item['label']}: {item['shown']} ({say(lang, 'target', 'objectif')} {item['target']}). {item['advice']}"
+        f"{item['label']}{say(lang, ':', ' :')} {item['shown']} ({say(lang, 'target', 'objectif')} {item['target']}). "
+        f"{item['advice']}"
         for item in missed_targets(report)
         if item.get("advice")
     ]

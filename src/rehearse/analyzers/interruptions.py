@@ -20,6 +20,8 @@ from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Ut
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 
+KINDS_FR = {"successful": "réussie", "unsuccessful": "sans prise de parole"}
+
 
 class Interruptions(Analyzer):
     name = "interruptions"
@@ -69,7 +71,7 @@ class Interruptions(Analyzer):
                 {
                     "time": e["time"],
                     "speaker": e["by"],
-                    "label": e["kind"],
+                    "label": say(lang, e["kind"], KINDS_FR[e["kind"]]),
                     "text": f"{labels[e['of']]}: …{e['of_words']} / {labels[e['by']]}: {e['by_words']}…",
                     "uncertain": e["uncertain"],
                 }

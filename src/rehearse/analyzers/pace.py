@@ -74,7 +74,9 @@ class Pace(Analyzer):
                         {
                             "time": fastest["start"],
                             "speaker": speaker,
-                            "label": f"{fastest['wpm']:.0f} wpm",
+                            "label": say(
+                                lang, f"{fastest['wpm']:.0f} words/min", f"{fastest['wpm']:.0f} mots/min"
+                            ),
                             "text": say(lang, "fastest minute", "minute la plus rapide"),
                         }
                     )

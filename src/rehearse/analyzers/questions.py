@@ -304,7 +304,7 @@ class Questions(Analyzer):
                 {
                     "time": q["start"],
                     "speaker": q["speaker"],
-                    "label": q["kind"],
+                    "label": say(lang, q["kind"], {"open": "ouverte", "closed": "fermée"}[q["kind"]]),
                     "text": q["text"],
                     "uncertain": q["uncertain"],
                 }
