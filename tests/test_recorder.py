@@ -2,13 +2,16 @@
 PulseAudio null sink: a fixture is played into the sink while `rehearse record` records its
 monitor, and the recording is compared with the fixture."""
 
+import errno
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import wave
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -64,6 +67,124 @@ def test_two_devices_are_written_side_by_side_in_step():
     block = recorder._aligned(pending)
     assert block.shape == (200, 2)
     assert [sum(len(p) for p in q) for q in pending] == [100, 0]
+
+
+class FakeSoundDevice:
+    """Stands in for the sounddevice module: one mic that delivers ``blocks`` blocks of 0.1 s,
+    flagging an input overflow on the blocks listed in ``overflow_on``, then (when ``unplug``)
+    goes quiet as an unplugged device does. Real PortAudio is tested further down."""
+
+    PortAudioError = type("PortAudioError", (Exception,), {})
+    default = SimpleNamespace(device=(0, 0))
+
+    def __init__(self, blocks: int, overflow_on=(), unplug: bool = False) -> None:
+        self.blocks, self.overflow_on, self.unplug = blocks, set(overflow_on), unplug
+
+    def query_devices(self):
+        return [{"name": "fake mic", "hostapi": 0, "max_input_channels": 1, "default_samplerate": 16_000.0}]
+
+    def query_hostapis(self):
+        return [{"name": "Fake"}]
+
+    def check_input_settings(self, **settings):
+        pass
+
+    def InputStream(self, callback, **settings):  # noqa: N802 - sounddevice's name
+        fake = self
+
+        class Stream:
+            def start(self):
+                def deliver():
+                    for number in range(fake.blocks):
+                        tone = 0.3 * np.sin(np.arange(1600) * 2 * np.pi * 440 / 16_000, dtype=np.float32)
+                        status = SimpleNamespace(input_overflow=number in fake.overflow_on)
+                        callback(tone.reshape(-1, 1), 1600, None, status)
+                        time.sleep(0.005)
+
+                self.thread = threading.Thread(target=deliver, daemon=True)
+                self.thread.start()
+
+            def stop(self):
+                self.thread.join()
+
+            def close(self):
+                pass
+
+        return Stream()
+
+
+def record_with(monkeypatch, fake, path, **options):
+    monkeypatch.setattr(recorder, "_sounddevice", lambda: fake)
+    return recorder.record(path, [None], 1, **options)
+
+
+def test_input_overflows_are_counted_and_kept_in_the_sidecar(monkeypatch, tmp_path):
+    info = record_with(monkeypatch, FakeSoundDevice(30, overflow_on=(3, 7)), tmp_path / "o.wav", duration=2.0)
+    assert info.overflows == 2 and info.stopped_by == "duration"
+    side = recorder.read_sidecar(tmp_path / "o.wav")
+    assert side["overflows"] == 2 and side["complete"] is True
+    with wave.open(str(tmp_path / "o.wav")) as w:
+        assert w.getnframes() == 32_000
+
+
+def test_an_unplugged_mic_stops_the_recording_and_keeps_what_came(monkeypatch, tmp_path):
+    monkeypatch.setattr(recorder, "NO_AUDIO_SECONDS", 0.3)
+    path = tmp_path / "u.wav"
+    with pytest.raises(recorder.RecordingError, match="unplugged or busy") as caught:
+        record_with(monkeypatch, FakeSoundDevice(15, unplug=True), path)
+    assert "2 s kept in" in str(caught.value)  # 1.5 s, rounded
+    with wave.open(str(path)) as w:
+        assert w.getnframes() == 15 * 1600  # every block that came is on disk, header current
+    side = recorder.read_sidecar(path)
+    assert side["complete"] is True and side["stopped_by"] == "error" and "unplugged" in side["error"]
+
+
+def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(monkeypatch, tmp_path):
+    class FullDisk(recorder.WavWriter):
+        def __init__(self, *args):
+            super().__init__(*args)
+            real, budget = self._file, [44 + 10 * 3200]  # room for ten blocks of 0.1 s
+
+            class File:
+                def write(self, data):
+                    if len(data) > budget[0]:
+                        raise OSError(errno.ENOSPC, "No space left on device")
+                    budget[0] -= len(data)
+                    return real.write(data)
+
+                def __getattr__(self, name):
+                    return getattr(real, name)
+
+            self._file = File()
+
+    monkeypatch.setattr(recorder, "WavWriter", FullDisk)
+    path = tmp_path / "full.wav"
+    with pytest.raises(recorder.RecordingError, match="the disk is full"):
+        record_with(monkeypatch, FakeSoundDevice(30), path)
+    recorder.recover(path)
+    with wave.open(str(path)) as w:
+        assert w.getnframes() >= 9 * 1600  # at most the block that did not fit is lost
+    assert recorder.read_sidecar(path)["stopped_by"] == "error"
+
+
+def test_flac_keeps_every_frame_and_replaces_the_wav(monkeypatch, tmp_path):
+    take = tmp_path / "s.wav"
+    record_with(monkeypatch, FakeSoundDevice(30), take, duration=2.5, profile="reverse")
+    before = audio.load(take).samples
+    recorder.save_as_flac(take, tmp_path / "s.flac")
+    assert not take.exists()
+    after = audio.load(tmp_path / "s.flac").samples
+    assert after.shape == before.shape and np.array_equal(after, before)  # lossless
+    side = recorder.read_sidecar(tmp_path / "s.flac")
+    assert side["audio"] == "s.flac" and side["profile"] == "reverse"
+
+
+def test_a_failed_flac_keeps_the_wav(monkeypatch, tmp_path):
+    take = tmp_path / "s.wav"
+    record_with(monkeypatch, FakeSoundDevice(10), take, duration=1.0)
+    with pytest.raises(recorder.RecordingError, match="the recording is kept as"):
+        recorder.save_as_flac(take, tmp_path / "no-such-folder" / "s.flac")
+    assert take.exists() and audio.load(take).info.duration == pytest.approx(1.0)
 
 
 # --- real PortAudio, through PulseAudio -------------------------------------------------
@@ -182,3 +303,80 @@ def test_voice_enroll_from_the_microphone(null_sink, private_data_dir):
     assert result.returncode == 0, result.stderr
     stored = recorder.json.loads((private_data_dir / "voiceprint.json").read_text())
     assert stored["source"] == "microphone" and stored["speech_seconds"] >= 8
+
+
+@pytest.fixture(scope="module")
+def two_mics(null_sink, tmp_path_factory):
+    """Two PortAudio input devices fed in step: a stereo null sink whose left and right are
+    remapped to two PulseAudio sources, each reached through its own ALSA PCM."""
+    modules = [
+        subprocess.run(
+            ["pactl", "load-module", *args], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        for args in (
+            [
+                "module-null-sink",
+                "sink_name=rehearse_pair",
+                "channels=2",
+                "channel_map=front-left,front-right",
+            ],
+            *(
+                [
+                    "module-remap-source",
+                    "master=rehearse_pair.monitor",
+                    f"source_name=rehearse_{side}",
+                    "channels=1",
+                    f"master_channel_map=front-{side}",
+                    "channel_map=mono",
+                ]
+                for side in ("left", "right")
+            ),
+        )
+    ]
+    config = tmp_path_factory.mktemp("alsa") / "pair.conf"
+    config.write_text(
+        "".join(
+            f'pcm.rehearse_{side} {{\n  type pulse\n  device "rehearse_{side}"\n'
+            f'  hint {{ show on description "rehearse test mic, {side}" }}\n}}\n'
+            for side in ("left", "right")
+        )
+    )
+    yield {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"}
+    for module in reversed(modules):
+        subprocess.run(["pactl", "unload-module", module])
+
+
+def lag_and_correlation(heard, played):
+    template = played[16_000 * 7 : 16_000 * 12]  # S1's long answer
+    lag = int(np.argmax(np.correlate(heard, template, mode="valid"))) - 16_000 * 7
+    a, b = heard[max(lag, 0) :], played[max(-lag, 0) :]
+    n = min(len(a), len(b), 16_000 * 15)
+    return lag, float(np.dot(a[:n], b[:n]) / np.sqrt(np.dot(a[:n], a[:n]) * np.dot(b[:n], b[:n])))
+
+
+def test_two_mics_are_recorded_side_by_side_in_sync_as_flac(two_mics, tmp_path):
+    out = tmp_path / "pair.flac"
+    fixture = AUDIO / "en-interview-stereo.flac"
+    player = start_when_recording(tmp_path / "pair.wav", "paplay", "--device=rehearse_pair", str(fixture))
+    result = run_cli(
+        "record",
+        str(out),
+        "--device",
+        "rehearse_left",
+        "--device",
+        "rehearse_right",
+        "--duration",
+        "25",
+        env=two_mics,
+    )
+    player.wait()
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and not (tmp_path / "pair.wav").exists()
+    side = recorder.read_sidecar(out)
+    assert side["devices"] == ["rehearse_left", "rehearse_right"] and side["channels"] == 2
+    assert side["audio"] == "pair.flac" and side["channel_map"] == {"0": "me", "1": "interviewer"}
+    heard, played = audio.load(out).samples, audio.load(fixture).samples
+    (lag_left, left), (lag_right, right) = (lag_and_correlation(heard[c], played[c]) for c in (0, 1))
+    # Measured: correlation 0.998 / 0.999, and both channels at the same lag to the sample.
+    assert left > 0.95 and right > 0.95, (left, right)
+    assert abs(lag_left - lag_right) <= 160, (lag_left, lag_right)  # within 10 ms of each other

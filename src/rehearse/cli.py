@@ -500,11 +500,14 @@ def record(
     \b
     rehearse record --profile job-interview --analyze     one mic, report afterwards
     rehearse record --device 3 --device 5 session.wav     two mics, one person each: exact figures
+    rehearse record interview.flac                        FLAC: lossless, half the size of WAV
     rehearse record --duration 600 --channels 2           a two-input interface, 10 minutes
     rehearse record --recover                             repair what a crash left
 
     Stop with Enter or Ctrl-C (or --duration). Without PATH, the recording goes to the
-    sessions folder, named by date and profile, with a .session.json beside it.
+    sessions folder, named by date and profile, with a .session.json beside it. PATH may end
+    in .wav or .flac; either way the audio reaches the disk as WAV while recording, so a
+    crash loses at most a second, and a FLAC is encoded once the recording stops.
     """
     import signal
     import threading
@@ -529,10 +532,14 @@ def record(
     if path is None:
         stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
         path = sessions / f"{stamp}_{profile or 'session'}.wav"
-    if path.suffix.lower() != ".wav":
-        raise click.UsageError(f"{path.name}: recordings are WAV files; name it …/something.wav")
-    if path.exists():
-        raise RehearseError(f"{path} exists; choose another name (nothing was overwritten)")
+    if path.suffix.lower() not in (".wav", ".flac"):
+        raise click.UsageError(f"{path.name}: recordings are WAV or FLAC files; name it …/something.wav")
+    # Audio goes to disk as WAV while recording, the format a crash leaves repairable; a FLAC
+    # is encoded from it once the recording has stopped.
+    take = path.with_suffix(".wav")
+    for existing in {take, path}:
+        if existing.exists():
+            raise RehearseError(f"{existing} exists; choose another name (nothing was overwritten)")
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     if sys.stdin.isatty():
@@ -550,7 +557,7 @@ def record(
     try:
         with _live_levels(quiet, profile) as show:
             info = recorder.record(
-                path,
+                take,
                 list(device_names) or [None],
                 channels if len(device_names) < 2 else 2,
                 duration=duration,
@@ -564,6 +571,8 @@ def record(
     overflow = (
         f"; {info.overflows} input overflow(s): the machine could not keep up" if info.overflows else ""
     )
+    if path != take:
+        recorder.save_as_flac(take, path)
     click.echo(
         f"Saved {path} ({info.duration:.1f} s, {info.channels} channel(s), {info.sample_rate} Hz){overflow}.",
         err=True,

@@ -37,6 +37,7 @@ PREFERRED_RATE = 16_000
 SPEECH_DBFS = -45.0  # a block this loud holds speech (a preview: the report measures properly)
 CROSSTALK_DB = 6.0
 STRETCH_PAUSE = 1.5  # a pause this long ends a stretch of speech
+NO_AUDIO_SECONDS = 5.0  # a device silent this long (not quiet: sending nothing) was unplugged or taken
 
 
 class RecordingError(RehearseError):
@@ -219,7 +220,7 @@ def mark_recovered(audio: Path, seconds: float) -> None:
     side = sidecar_path(audio)
     info = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {"format": SESSION_FORMAT}
     info.update({"complete": True, "recovered": True, "duration": round(seconds, 2)})
-    side.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    _write_json_atomically(side, info)
 
 
 # --- the session ----------------------------------------------------------------------
@@ -255,15 +256,19 @@ class SessionInfo:
     duration: float = 0.0
     overflows: int = 0
     complete: bool = False
-    stopped_by: str | None = None
+    stopped_by: str | None = None  # "duration", "user" or "error"
+    error: str | None = None
     format: str = SESSION_FORMAT
 
 
 def _write_sidecar(audio: Path, info: SessionInfo) -> None:
-    side = sidecar_path(audio)
-    staging = side.with_suffix(".tmp")
-    staging.write_text(json.dumps(asdict(info), indent=2, ensure_ascii=False), encoding="utf-8")
-    staging.replace(side)
+    _write_json_atomically(sidecar_path(audio), asdict(info))
+
+
+def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    staging.replace(path)
 
 
 def record(
@@ -364,17 +369,19 @@ def record(
                     _update(levels, block, rate, writer.seconds)
                     if on_levels:
                         on_levels(levels)
-            elif time.monotonic() - last_audio > 5.0:
+            elif time.monotonic() - last_audio > NO_AUDIO_SECONDS:
                 raise RecordingError(
-                    f"no sound has come from {', '.join(names)} for 5 s: unplugged or busy? "
+                    f"no sound has come from {', '.join(names)} for {NO_AUDIO_SECONDS:.0f} s: unplugged or busy? "
                     f"{writer.seconds:.0f} s kept in {path}"
                 )
         else:
             info.stopped_by = "user"
     except sd.PortAudioError as exc:
-        raise RecordingError(
-            f"cannot record from {', '.join(names)}: {exc}; 'rehearse devices' lists inputs"
-        ) from exc
+        info.stopped_by, info.error = "error", f"cannot record from {', '.join(names)}: {exc}"
+        raise RecordingError(f"{info.error}; 'rehearse devices' lists inputs") from exc
+    except RecordingError as exc:
+        info.stopped_by, info.error = "error", str(exc)
+        raise
     finally:
         for stream in streams:
             try:
@@ -388,6 +395,39 @@ def record(
         info.complete = True
         _write_sidecar(path, info)
     return info
+
+
+def save_as_flac(take: Path, target: Path) -> None:
+    """Encode a finished WAV take as FLAC (lossless, about half the size) and remove the WAV.
+
+    The WAV goes only once the FLAC decodes to the same number of frames; on any failure the
+    WAV stays, and the error says where it is.
+    """
+    import av
+
+    staging = target.with_name(target.name + ".part")
+    try:
+        with av.open(str(take)) as source, av.open(str(staging), "w", format="flac") as sink:
+            decoded = source.streams.audio[0]
+            stream = sink.add_stream("flac", rate=decoded.rate, layout=decoded.layout.name)
+            for frame in source.decode(decoded):
+                frame.pts = None
+                sink.mux(stream.encode(frame))
+            sink.mux(stream.encode(None))
+        with av.open(str(take)) as source, av.open(str(staging)) as written:
+            wanted = sum(frame.samples for frame in source.decode(audio=0))
+            got = sum(frame.samples for frame in written.decode(audio=0))
+        if got != wanted:
+            raise RecordingError(f"the FLAC holds {got} frames instead of {wanted}")
+        staging.replace(target)
+    except (OSError, av.error.FFmpegError, RecordingError) as exc:
+        staging.unlink(missing_ok=True)
+        raise RecordingError(f"could not write {target.name} ({exc}); the recording is kept as {take}") from exc
+    side = read_sidecar(take)
+    if side:
+        side["audio"] = target.name
+        _write_json_atomically(sidecar_path(take), side)
+    take.unlink()
 
 
 def _pick_rate(sd: Any, devices: list[InputDevice], channels: int) -> int:
