@@ -554,6 +554,19 @@ def record(
         f"Recording to {path} — stop with {how}" + (f", or after {duration:.0f} s" if duration else "") + ".",
         err=True,
     )
+    similarity = None
+    if len(device_names) < 2 and channels == 1 and not quiet:
+        from rehearse import voiceprint
+
+        print_ = voiceprint.load()
+        if print_ is None:
+            click.echo(
+                "One microphone and no voice print: the live cues time each stretch of speech but cannot "
+                "tell who speaks ('rehearse voice enroll' lets them).",
+                err=True,
+            )
+        else:
+            similarity = voiceprint.similarity_to(print_)
     try:
         with _live_levels(quiet, profile) as show:
             info = recorder.record(
@@ -565,6 +578,7 @@ def record(
                 language=lang,
                 stop=stop,
                 on_levels=show,
+                voice_similarity=similarity,
             )
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -620,6 +634,18 @@ def _print_brief(profile: str, lang: str) -> None:
     click.echo("", err=True)
 
 
+def _monologue_cue(profile: str | None) -> float:
+    """Seconds of one stretch of speech before the live cue: the situation's longest-turn target,
+    else the monologues analyzer's default."""
+    from rehearse import coach, plugins
+
+    if profile is not None:
+        longest = coach.targets(profile).get("longest_turn")
+        if longest is not None and longest[1] is not None:
+            return float(longest[1])
+    return float(plugins.analyzers()["monologues"].defaults()["threshold"])
+
+
 @contextmanager
 def _live_levels(quiet: bool, profile: str | None) -> Iterator:  # type: ignore[type-arg]
     """A level meter per channel on stderr, with warnings and (unless quiet) live cues."""
@@ -631,7 +657,7 @@ def _live_levels(quiet: bool, profile: str | None) -> Iterator:  # type: ignore[
     from rehearse.i18n import clock
 
     console = Console(stderr=True)
-    monologue = 90.0
+    monologue = _monologue_cue(profile)
     warned: set[str] = set()
 
     def warn(key: str, message: str) -> None:
@@ -650,8 +676,14 @@ def _live_levels(quiet: bool, profile: str | None) -> Iterator:  # type: ignore[
             if not quiet and len(levels.dbfs) > 1:
                 text.append(f"  talk {levels.talk[channel] / total:4.0%}")
             text.append("\n")
+        if not quiet and levels.by_voice:
+            text.append(
+                f"  you {levels.talk[0] / total:4.0%} · others {levels.talk[1] / total:4.0%} of the speech "
+                "(voice print, a preview)\n"
+            )
         if not quiet and levels.speaking is not None:
-            text.append(f"  current stretch: {levels.stretch:4.0f} s\n")
+            who = ("you", "someone else")[levels.speaking] + ", " if levels.by_voice else ""
+            text.append(f"  current stretch: {who}{levels.stretch:4.0f} s\n")
         return text
 
     def show(levels: recorder.Levels) -> None:

@@ -236,9 +236,11 @@ class Levels:
     silent_for: list[float] = field(default_factory=list)
     overflows: int = 0
     # Live cues, a preview of the report: talk per channel and the current stretch of speech.
+    # Talk per person: per channel; on one mic with a voice print [you, others]; else [everyone].
     talk: list[float] = field(default_factory=list)
+    by_voice: bool = False  # one mic, people told apart by the voice print
     stretch: float = 0.0  # seconds the current speaker has been going
-    speaking: int | None = None  # channel of the current speaker
+    speaking: int | None = None  # index in ``talk`` of the current speaker
     overlap: bool = False  # two channels speaking at once, now
     silence_run: float = 0.0
 
@@ -281,11 +283,13 @@ def record(
     language: str | None = None,
     stop: threading.Event | None = None,
     on_levels: Callable[[Levels], None] | None = None,
+    voice_similarity: Callable[[np.ndarray], float] | None = None,
 ) -> SessionInfo:
     """Record until ``duration`` passes or ``stop`` is set; the file is complete on return.
 
     ``devices`` holds one device (``channels`` 1 or 2) or two devices of one channel each,
-    recorded side by side as left and right.
+    recorded side by side as left and right. On one channel, ``voice_similarity`` (16 kHz
+    samples → how like the user's voice print) lets the live cues tell the user from the others.
     """
     sd = _sounddevice()
     stop = stop or threading.Event()
@@ -298,13 +302,15 @@ def record(
                 f"{per_device} ('rehearse devices' lists them)"
             )
     total_channels = per_device * len(chosen)
-    rate = _pick_rate(sd, chosen, per_device)
     blocks: list[queue.Queue[np.ndarray]] = [queue.Queue() for _ in chosen]
+    rate = _pick_rate(sd, chosen, per_device)
+    cue = VoiceCue(voice_similarity, rate) if voice_similarity is not None and total_channels == 1 else None
     levels = Levels(
         dbfs=[-120.0] * total_channels,
         clipped=[False] * total_channels,
         silent_for=[0.0] * total_channels,
-        talk=[0.0] * total_channels,
+        talk=[0.0] * (2 if cue else total_channels),
+        by_voice=cue is not None,
     )
     overflow_lock = threading.Lock()
 
@@ -366,7 +372,7 @@ def record(
                     block = block[: max(int(duration * rate) - writer.frames, 0)]
                 if len(block):
                     writer.write(block)
-                    _update(levels, block, rate, writer.seconds)
+                    _update(levels, block, rate, writer.seconds, cue)
                     if on_levels:
                         on_levels(levels)
             elif time.monotonic() - last_audio > NO_AUDIO_SECONDS:
@@ -422,7 +428,9 @@ def save_as_flac(take: Path, target: Path) -> None:
         staging.replace(target)
     except (OSError, av.error.FFmpegError, RecordingError) as exc:
         staging.unlink(missing_ok=True)
-        raise RecordingError(f"could not write {target.name} ({exc}); the recording is kept as {take}") from exc
+        raise RecordingError(
+            f"could not write {target.name} ({exc}); the recording is kept as {take}"
+        ) from exc
     side = read_sidecar(take)
     if side:
         side["audio"] = target.name
@@ -457,7 +465,69 @@ def _aligned(pending: list[list[np.ndarray]]) -> np.ndarray:
     return np.concatenate([j[:ready] for j in joined], axis=1)
 
 
-def _update(levels: Levels, block: np.ndarray, rate: int, seconds: float) -> None:
+class VoiceCue:
+    """On one mic: who is speaking now, from the last ``WINDOW`` seconds of speech compared with
+    the user's voice print every ``HOP`` seconds of speech.
+
+    ``similarity`` takes 16 kHz mono samples and says how like the voice print they sound.
+    How alike the user's short windows are to the print depends on the mic and the room, so
+    the line between "you" and "someone else" is learnt from this session's own windows (the
+    midpoint of their two groups, once the groups are clearly apart); until then
+    ``PRIOR`` holds (docs/benchmarks.md: measured on the fixtures).
+    """
+
+    WINDOW = 1.6
+    HOP = 0.8
+    PRIOR = 0.84
+    APART = 0.04  # two groups of similarities this far apart are two voices
+    BOUNDS = (0.75, 0.9)  # where a learnt line may fall
+    MEMORY = 400  # the last five minutes of speech or so: enough, and it follows a changing room
+
+    def __init__(self, similarity: Callable[[np.ndarray], float], rate: int) -> None:
+        self.similarity, self.rate = similarity, rate
+        self.recent = np.zeros(0, np.float32)
+        self.since = self.HOP
+        self.seen: list[float] = []
+        self.who: int | None = None  # 0: you, 1: someone else
+
+    def update(self, samples: np.ndarray, speaking: bool) -> int | None:
+        if not speaking:  # pauses would only blur the voice
+            return self.who
+        size = int(self.WINDOW * self.rate)
+        self.recent = np.concatenate([self.recent, samples])[-size:]
+        self.since += len(samples) / self.rate
+        if self.since >= self.HOP and len(self.recent) == size:
+            window = self.recent
+            if self.rate != PREFERRED_RATE:  # a preview: linear resampling is enough
+                times = np.arange(int(self.WINDOW * PREFERRED_RATE)) / PREFERRED_RATE
+                window = np.interp(times, np.arange(size) / self.rate, self.recent).astype(np.float32)
+            value = self.similarity(window)
+            self.seen.append(value)
+            self.who = 0 if value >= self.line() else 1
+            self.since = 0.0
+        return self.who
+
+    def line(self) -> float:
+        """The similarity above which a window is the user's."""
+        values = np.sort(np.array(self.seen[-self.MEMORY :]))
+        n = len(values)
+        if n < 6:
+            return self.PRIOR
+        # 1-D two-means: the cut that leaves the two groups with the least spread (prefix sums).
+        sums, squares = np.cumsum(values), np.cumsum(values**2)
+        k = np.arange(2, n - 1)
+        low_spread = squares[k - 1] - sums[k - 1] ** 2 / k
+        high_spread = (squares[-1] - squares[k - 1]) - (sums[-1] - sums[k - 1]) ** 2 / (n - k)
+        cut = int(k[np.argmin(low_spread + high_spread)])
+        low, high = values[:cut].mean(), values[cut:].mean()
+        if high - low < self.APART:
+            return self.PRIOR
+        return float(np.clip((low + high) / 2, *self.BOUNDS))
+
+
+def _update(
+    levels: Levels, block: np.ndarray, rate: int, seconds: float, cue: VoiceCue | None = None
+) -> None:
     levels.seconds = seconds
     rms = np.sqrt(np.mean(np.square(block, dtype=np.float64), axis=0))
     peaks = np.max(np.abs(block), axis=0)
@@ -473,10 +543,13 @@ def _update(levels: Levels, block: np.ndarray, rate: int, seconds: float) -> Non
         level > SPEECH_DBFS and (len(levels.dbfs) == 1 or level >= loudest - CROSSTALK_DB)
         for level in levels.dbfs
     ]
+    if cue is not None:
+        who = cue.update(block[:, 0], active[0])
+        active = [active[0] and who == person for person in (0, 1)]
     step = len(block) / rate
-    for channel, on in enumerate(active):
+    for person, on in enumerate(active):
         if on:
-            levels.talk[channel] += step
+            levels.talk[person] += step
     levels.overlap = sum(active) > 1
     speaker = active.index(True) if any(active) else None
     if speaker is None:
