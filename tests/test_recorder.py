@@ -187,6 +187,41 @@ def test_a_failed_flac_keeps_the_wav(monkeypatch, tmp_path):
     assert take.exists() and audio.load(take).info.duration == pytest.approx(1.0)
 
 
+class NoDevice(FakeSoundDevice):
+    def query_devices(self):
+        return []
+
+
+class NoRate(FakeSoundDevice):
+    def check_input_settings(self, **settings):
+        raise self.PortAudioError("Invalid sample rate")
+
+
+class Busy(FakeSoundDevice):
+    def InputStream(self, callback, **settings):  # noqa: N802
+        raise self.PortAudioError("Device unavailable")
+
+
+@pytest.mark.parametrize(
+    ("fake", "channels", "message"),
+    [
+        (NoDevice(1), 1, "no input device found: plug in a microphone ('rehearse devices' lists them)"),
+        (FakeSoundDevice(1), 2, "fake mic has 1 input channel(s); --channels 2 needs 2 ('rehearse devices'"),
+        (
+            NoRate(1),
+            1,
+            "fake mic cannot record 1 channel(s) at 16000 Hz: Invalid sample rate; 'rehearse devices'",
+        ),
+        (Busy(1), 1, "cannot record from fake mic: Device unavailable; 'rehearse devices' lists inputs"),
+    ],
+)
+def test_device_problems_say_what_to_do(monkeypatch, tmp_path, fake, channels, message):
+    monkeypatch.setattr(recorder, "_sounddevice", lambda: fake)
+    with pytest.raises(recorder.RecordingError) as caught:
+        recorder.record(tmp_path / "x.wav", [None], channels, duration=1.0)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("name", "filename"), [("en", "en-interview-mono.wav"), ("fr", "fr-interview-mono.m4a")]
 )

@@ -451,7 +451,8 @@ def _pick_rate(sd: Any, devices: list[InputDevice], channels: int) -> int:
                 sd.check_input_settings(device=device.index, channels=channels, samplerate=rate)
             except sd.PortAudioError as exc:
                 raise RecordingError(
-                    f"{device.name} cannot record {channels} channel(s) at {rate} Hz: {exc}"
+                    f"{device.name} cannot record {channels} channel(s) at {rate} Hz: {exc}; "
+                    "'rehearse devices' lists what each input takes"
                 ) from exc
         return rate
 
