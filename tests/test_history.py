@@ -66,7 +66,7 @@ def test_progress_shows_the_trend_against_the_target(write_json, tmp_path):
     found = json.loads(result.stdout)
     longest = found["metrics"]["longest_turn"]
     assert longest["values"] == [20.0, 36.5]
-    assert found["metrics"]["questions"]["trend"] == "same"
+    assert found["metrics"]["questions"]["trend"] == "off target"  # 1 question both times; 2 wanted
     text = run_cli("progress", "--profile", "job-interview")
     assert "Your longest turn" in text.stdout and "20 s → 36 s" in text.stdout
 

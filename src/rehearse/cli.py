@@ -817,14 +817,25 @@ def progress_command(profile: str | None, last: int, json_: bool) -> None:
         return
     count = len(found["sessions"])
     click.echo(f"Your last {count} session(s)" + (f" of {profile}" if profile else "") + ":")
+    rows = []
     for name, figure in found["metrics"].items():
         metric = coach.METRICS[name]
         known = [v for v in figure["values"] if v is not None]
-        target = coach.target_text(figure["min"], figure["max"], metric.unit, "en")
+        rows.append(
+            (
+                metric.label[0],
+                sparkline(figure["values"]),
+                coach.show(known[0], metric.unit, "en"),
+                coach.show(known[-1], metric.unit, "en"),
+                coach.target_text(figure["min"], figure["max"], metric.unit, "en"),
+                figure["trend"],
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for label, spark, first, latest, target, trend in rows:
         click.echo(
-            f"  {metric.label[0]:<34} {sparkline(figure['values']):<{count}}  "
-            f"{coach.show(known[0], metric.unit, 'en'):>14} → {coach.show(known[-1], metric.unit, 'en'):<14}"
-            f"  target {target:<16} {figure['trend']}"
+            f"  {label:<{widths[0]}}  {spark:<{widths[1]}}  {first:>{widths[2]}} → {latest:<{widths[3]}}  "
+            f"target {target:<{widths[4]}}  {trend}"
         )
 
 

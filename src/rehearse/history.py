@@ -274,7 +274,8 @@ def progress(
 
 
 def _trend(first: float, latest: float, low: float | None, high: float | None) -> str:
-    """ "better"/"worse" against the target range where there is one, else "up"/"down"; "same" otherwise."""
+    """Against the target range where there is one: "better", "worse", "on target" or "off target";
+    else "up", "down" or "same"."""
 
     def miss(value: float) -> float:
         return max(
@@ -285,8 +286,7 @@ def _trend(first: float, latest: float, low: float | None, high: float | None) -
         before, now = miss(first), miss(latest)
         if abs(before - now) > 1e-9:
             return "better" if now < before else "worse"
-        if now == 0:
-            return "on target"
+        return "on target" if now == 0 else "off target"
     if abs(latest - first) <= 1e-9:
         return "same"
     return "up" if latest > first else "down"

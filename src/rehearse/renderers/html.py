@@ -310,6 +310,7 @@ def _trend(trend: str, lang: str) -> str:
         "better": ("closer to target", "plus proche de l’objectif"),
         "worse": ("further from target", "plus loin de l’objectif"),
         "on target": ("on target", "dans l’objectif"),
+        "off target": ("still off target", "toujours hors de l’objectif"),
         "up": ("up", "en hausse"),
         "down": ("down", "en baisse"),
         "same": ("steady", "stable"),
