@@ -351,13 +351,12 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
         )
     elif focus.source == "profile":
         label = conversation.speaker(focus.speaker).label
+        asking = conversation.profile in roles.USER_ASKS
         found["note"] = say(
             lang,
-            f"{label} is taken to be you, as the one "
-            f"{'asking' if conversation.profile in roles.USER_ASKS else 'answering'} the questions; "
+            f"{label} is taken to be you, as the one {'asking' if asking else 'answering'} the questions; "
             "--me S1 or S2 says otherwise.",
-            f"{label} est considéré comme vous, car "
-            f"{'c’est la personne qui pose les' if conversation.profile in roles.USER_ASKS else 'c’est la personne qui répond aux'} "
+            f"{label} est considéré comme vous : c’est la personne qui {'pose les' if asking else 'répond aux'} "
             "questions ; --me S1 ou S2 pour corriger.",
         )
     return found

@@ -46,7 +46,7 @@ STATUS_MARKS = {"ok": "✓", "low": "✗", "high": "✗", "unknown": "·"}
 
 
 def scorecard_heading(report: dict) -> str | None:
-    """ "Targets for a job interview — Speaker 1 (left)", or None when the report has no scorecard."""
+    """The scorecard's title, such as "Targets (job interview) — Speaker 1 (left)"; None without one."""
     coaching = report.get("coaching") or {}
     if not coaching.get("scorecard"):
         return None
