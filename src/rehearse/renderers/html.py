@@ -103,7 +103,7 @@ class HtmlRenderer(Renderer):
             f"<h1>{say(lang, 'Interview feedback', 'Bilan de l’entretien')}</h1>",
             '<ul class="facts">'
             + "".join(f"<li>{escape(line)}</li>" for line in headline(report))
-            + f"<li>{say(lang, 'Duration', 'Durée')}: {duration(report.get('duration', 0))}</li></ul>",
+            + f"<li>{say(lang, 'Duration: ', 'Durée : ')}{duration(report.get('duration', 0))}</li></ul>",
         ]
         body += [f'<p class="note">{escape(note)}</p>' for note in report.get("notes", [])]
         if no_speech(report):
