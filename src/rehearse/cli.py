@@ -15,6 +15,7 @@ import click
 
 from rehearse import __version__
 from rehearse.errors import RehearseError
+from rehearse.i18n import say, user_language
 from rehearse.profiles import NAMES as PROFILE_NAMES
 
 EXIT_ERROR = 1
@@ -738,7 +739,14 @@ def sparkline(values: list[float | None]) -> str:
 @click.option("--last", type=click.IntRange(1), metavar="N", help="Only the N most recent sessions.")
 @click.option("--show", "show_id", type=int, metavar="ID", help="Print the full JSON report of session ID.")
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
-def history_command(profile: str | None, last: int | None, show_id: int | None, json_: bool) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    help="Language of the listing. Default: French when your locale is, else English.",
+)
+def history_command(
+    profile: str | None, last: int | None, show_id: int | None, json_: bool, lang: str | None
+) -> None:
     """List the sessions you have analysed, oldest first, with their key figures.
 
     \b
@@ -761,21 +769,35 @@ def history_command(profile: str | None, last: int | None, show_id: int | None, 
     if json_:
         click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
         return
+    lang = lang or user_language()
     if not found:
-        click.echo("No sessions yet: 'rehearse analyze RECORDING' adds one.")
+        click.echo(_no_sessions(lang))
         return
+    heads = say(
+        lang,
+        "id date situation length talk questions recording",
+        "n° date situation durée parole questions enregistrement",
+    ).split()
     click.echo(
-        f"{'id':>4}  {'date':<16}  {'situation':<16}  {'length':>8}  {'talk':>5}  {'questions':>9}  recording"
+        f"{heads[0]:>4}  {heads[1]:<16}  {heads[2]:<16}  {heads[3]:>10}  {heads[4]:>6}  {heads[5]:>9}  {heads[6]}"
     )
     for s in found:
         share = s.metrics.get("talk_share")
         questions = s.metrics.get("questions")
         click.echo(
             f"{s.id:>4}  {s.date[:16].replace('T', ' '):<16}  {s.profile or '-':<16}  "
-            f"{coach.show(s.duration, 'seconds', 'en'):>8}  "
-            f"{coach.show(share, 'share', 'en'):>5}  {coach.show(questions, 'count', 'en'):>9}  {s.audio_path}"
+            f"{coach.show(s.duration, 'seconds', lang):>10}  "
+            f"{coach.show(share, 'share', lang):>6}  {coach.show(questions, 'count', lang):>9}  {s.audio_path}"
         )
-    click.echo(f"Kept in {history.path()}", err=True)
+    click.echo(say(lang, f"Kept in {history.path()}", f"Conservé dans {history.path()}"), err=True)
+
+
+def _no_sessions(lang: str) -> str:
+    return say(
+        lang,
+        "No sessions yet: 'rehearse analyze RECORDING' adds one.",
+        "Aucune séance pour l'instant : « rehearse analyze ENREGISTREMENT » en ajoute une.",
+    )
 
 
 @cli.command(name="progress")
@@ -793,7 +815,12 @@ def history_command(profile: str | None, last: int | None, show_id: int | None, 
     help="How many recent sessions to compare.",
 )
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
-def progress_command(profile: str | None, last: int, json_: bool) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    help="Language of the listing. Default: French when your locale is, else English.",
+)
+def progress_command(profile: str | None, last: int, json_: bool, lang: str | None) -> None:
     """Show how your key figures moved over your last sessions.
 
     Each line is one figure: a sparkline from oldest to latest session, the first
@@ -805,37 +832,42 @@ def progress_command(profile: str | None, last: int, json_: bool) -> None:
     """
     import json
 
-    from rehearse import coach, config, history
+    from rehearse import coach, config, history, profiles
 
     where, config_file = config.load()
     found = history.progress(profile, last, coach.targets(profile, config_file, where))
     if json_:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
+    lang = lang or user_language()
     if not found["sessions"]:
-        click.echo("No sessions yet: 'rehearse analyze RECORDING' adds one.")
+        click.echo(_no_sessions(lang))
         return
     count = len(found["sessions"])
-    click.echo(f"Your last {count} session(s)" + (f" of {profile}" if profile else "") + ":")
+    situation = f" ({profiles.title(profile, lang)})" if profile else ""
+    click.echo(
+        say(lang, f"Your last {count} session(s){situation}:", f"Vos {count} dernières séances{situation} :")
+    )
     rows = []
     for name, figure in found["metrics"].items():
         metric = coach.METRICS[name]
         known = [v for v in figure["values"] if v is not None]
         rows.append(
             (
-                metric.label[0],
+                say(lang, *metric.label),
                 sparkline(figure["values"]),
-                coach.show(known[0], metric.unit, "en"),
-                coach.show(known[-1], metric.unit, "en"),
-                coach.target_text(figure["min"], figure["max"], metric.unit, "en"),
-                figure["trend"],
+                coach.show(known[0], metric.unit, lang),
+                coach.show(known[-1], metric.unit, lang),
+                coach.target_text(figure["min"], figure["max"], metric.unit, lang),
+                coach.trend_text(figure["trend"], lang),
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    target_word = say(lang, "target", "objectif")
     for label, spark, first, latest, target, trend in rows:
         click.echo(
             f"  {label:<{widths[0]}}  {spark:<{widths[1]}}  {first:>{widths[2]}} → {latest:<{widths[3]}}  "
-            f"target {target:<{widths[4]}}  {trend}"
+            f"{target_word} {target:<{widths[4]}}  {trend}"
         )
 
 

@@ -402,3 +402,19 @@ def target_text(low: float | None, high: float | None, unit: str, lang: str) -> 
     if high is not None:
         return f"≤ {show(high, unit, lang)}"
     return "—"
+
+
+TRENDS = {
+    "better": ("closer to target", "plus proche de l’objectif"),
+    "worse": ("further from target", "plus loin de l’objectif"),
+    "on target": ("on target", "dans l’objectif"),
+    "off target": ("still off target", "toujours hors de l’objectif"),
+    "up": ("up", "en hausse"),
+    "down": ("down", "en baisse"),
+    "same": ("steady", "stable"),
+    "new": ("first session", "première séance"),
+}
+
+
+def trend_text(trend: str, lang: str) -> str:
+    return say(lang, *TRENDS.get(trend, (trend, trend)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 SUPPORTED = ("en", "fr")
 
 
@@ -10,6 +12,16 @@ def report_language(conversation_language: str | None, override: str | None = No
     if override:
         return override
     return conversation_language if conversation_language in SUPPORTED else "en"
+
+
+def user_language() -> str:
+    """The language of the user's locale when it is French, else English (for commands that have
+    no conversation to take it from)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
 
 
 def say(lang: str, en: str, fr: str) -> str:

@@ -296,26 +296,13 @@ def _progress(report: dict, lang: str) -> list[str]:
                 if v is not None
             )
             + f'</svg><div class="target">{escape(coach.show(known[0], metric.unit, lang))} → '
-            f"{escape(coach.show(known[-1], metric.unit, lang))} · {escape(_trend(figure['trend'], lang))}</div></div>"
+            f"{escape(coach.show(known[-1], metric.unit, lang))} · {escape(coach.trend_text(figure['trend'], lang))}</div></div>"
         )
     count = len(found.get("sessions", []))
     return [
         f"<h2>{say(lang, f'Progress over your last {count} sessions', f'Progression sur vos {count} dernières séances')}</h2>",
         '<div class="cards" id="progress">' + "".join(charts) + "</div>",
     ]
-
-
-def _trend(trend: str, lang: str) -> str:
-    names = {
-        "better": ("closer to target", "plus proche de l’objectif"),
-        "worse": ("further from target", "plus loin de l’objectif"),
-        "on target": ("on target", "dans l’objectif"),
-        "off target": ("still off target", "toujours hors de l’objectif"),
-        "up": ("up", "en hausse"),
-        "down": ("down", "en baisse"),
-        "same": ("steady", "stable"),
-    }
-    return say(lang, *names.get(trend, (trend, trend)))
 
 
 def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
