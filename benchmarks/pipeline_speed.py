@@ -86,7 +86,9 @@ def main() -> None:
         seconds = build_input(args.minutes, path)
         # Each measurement in a fresh process, so ru_maxrss is that process's own peak.
         base_wall, base_rss = timed([sys.executable, "-c", BASELINE, str(path)])
-        full_wall, full_rss = timed([sys.executable, "-m", "rehearse", "analyze", str(path), "-f", "json"])
+        full_wall, full_rss = timed(
+            [sys.executable, "-m", "rehearse", "analyze", str(path), "--no-save", "-f", "json"]
+        )
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"input: {seconds / 60:.1f} min stereo, 16 kHz (fixtures concatenated)")
     print(
