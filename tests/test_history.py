@@ -161,3 +161,31 @@ def test_sparkline():
 
     assert sparkline([1, 2, 3, None, 8]) == "▁▂▃ █"
     assert sparkline([5, 5]) == "▄▄"
+
+
+def test_history_and_progress_filter_by_situation_and_count(write_json, tmp_path):
+    analyze(session_file(write_json, tmp_path, "a", 20.0))
+    analyze(session_file(write_json, tmp_path, "b", 25.0))
+    result = run_cli(
+        "analyze",
+        "--transcript",
+        session_file(write_json, tmp_path, "c", 30.0),
+        "--profile",
+        "reverse",
+        "-f",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+
+    def listed(*args):
+        return [
+            os.path.basename(s["audio_path"]) for s in json.loads(run_cli("history", "--json", *args).stdout)
+        ]
+
+    assert listed() == ["a.wav", "b.wav", "c.wav"]
+    assert listed("--profile", "reverse") == ["c.wav"]
+    assert listed("--last", "2") == ["b.wav", "c.wav"]
+    found = json.loads(run_cli("progress", "--profile", "job-interview", "--last", "2", "--json").stdout)
+    assert [os.path.basename(s["audio_path"]) for s in found["sessions"]] == ["a.wav", "b.wav"]
+    assert found["metrics"]["longest_turn"]["values"] == [20.0, 25.0]
+    assert run_cli("progress", "--last", "1").returncode == 2, "comparing needs two sessions"
