@@ -108,6 +108,11 @@ class Turn(_Span):
         return tuple(w for u in self.utterances for w in u.words)
 
     @property
+    def own_words(self) -> tuple[Word, ...]:
+        """The words of the speaker holding the floor, without the other's backchannels in between."""
+        return tuple(w for u in self.utterances if u.speaker == self.speaker for w in u.words)
+
+    @property
     def confidence(self) -> float:
         """How sure the attribution of this turn is, weighted by the time of each utterance."""
         mine = [u for u in self.utterances if u.speaker == self.speaker] or list(self.utterances)

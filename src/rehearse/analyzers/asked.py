@@ -54,6 +54,7 @@ class Asked(Analyzer):
         labels = {s.id: s.label for s in conversation.speakers}
         coached = roles.coached(conversation)
         questions = find_questions(conversation)
+        turns = sorted(conversation.turns, key=lambda t: t.start)
         items = []
         for index, question in enumerate(questions):
             following = [q for q in questions[index + 1 :] if q["speaker"] == question["speaker"]]
@@ -61,7 +62,7 @@ class Asked(Analyzer):
             answer = next(
                 (
                     t
-                    for t in sorted(conversation.turns, key=lambda t: t.start)
+                    for t in turns
                     if t.speaker != question["speaker"]
                     and t.speaker in coached
                     and t.start > question["start"]
@@ -70,7 +71,7 @@ class Asked(Analyzer):
             )
             if answer is None or answer.start >= before_next:
                 continue  # unanswered, or answered together with the next question
-            said = join_words([w for u in answer.utterances if u.speaker == answer.speaker for w in u.words])
+            said = join_words(answer.own_words)
             words = len(said.split())
             fillers = len(lexicon.fillers(said, conversation.language))
             item = {

@@ -109,9 +109,7 @@ def _heard_before(turns: list[Turn], asker: str, time: float) -> str:
     if not previous:
         return ""
     turn = max(previous, key=lambda t: t.start)
-    return join_words(
-        [w for u in turn.utterances if u.speaker == turn.speaker for w in u.words if w.start < time]
-    )
+    return join_words([w for w in turn.own_words if w.start < time])
 
 
 @hookimpl

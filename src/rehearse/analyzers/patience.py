@@ -14,7 +14,7 @@ from typing import Any
 
 from rehearse import roles
 from rehearse.analysis import Analyzer, Option, not_separated
-from rehearse.conversation import Conversation, Turn
+from rehearse.conversation import Conversation, Turn, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, say
 
@@ -56,8 +56,8 @@ class Patience(Analyzer):
                 "time": round(previous.end, 2),
                 "speaker": turn.speaker,
                 "pause": round(gap, 2),
-                "before": " ".join(previous.text.split()[-n:]),
-                "after": " ".join(turn.text.split()[:n]),
+                "before": " ".join(join_words(previous.own_words).split()[-n:]),
+                "after": " ".join(join_words(turn.own_words).split()[:n]),
             }
             for previous, turn, gap in handovers
             if gap > options["long_pause"]
