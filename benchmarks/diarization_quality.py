@@ -28,7 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse import activity, audio, diarize, evaluation
+from rehearse.audio import activity
+from rehearse.audio import decode as audio
+from rehearse.diarization import voice as diarize
+from rehearse.diarization import scoring as evaluation
 from rehearse.conversation import Segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,8 +168,8 @@ def quality() -> None:
 
 
 def speed() -> None:
-    from rehearse.models import resolve
-    from rehearse.transcribe import Transcriber, WhisperSettings
+    from rehearse.transcription.model_files import resolve
+    from rehearse.transcription.whisper import Transcriber, WhisperSettings
 
     mono = np.concatenate(
         [audio.load(FIXTURES / name).mono for name in ("en-interview-mono.wav", "fr-interview-mono.m4a")] * 5

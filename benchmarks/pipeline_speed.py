@@ -33,7 +33,7 @@ BASELINE = """
 import sys, time
 from faster_whisper import WhisperModel
 from faster_whisper.audio import decode_audio
-from rehearse.models import resolve
+from rehearse.transcription.model_files import resolve
 model = WhisperModel(resolve("base"), device="cpu", compute_type="int8")
 audio = decode_audio(sys.argv[1])
 segments, info = model.transcribe(audio, word_timestamps=True, vad_filter=True,
@@ -43,7 +43,7 @@ print(sum(len(s.words) for s in segments), "words")
 
 
 def build_input(minutes: float, target: Path) -> float:
-    from rehearse.audio import load
+    from rehearse.audio.decode import load
 
     pieces = [load(ROOT / "fixtures" / "audio" / name).samples for name in SOURCES]
     out, total = [], 0

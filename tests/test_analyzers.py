@@ -2,7 +2,8 @@
 
 import pytest
 
-from rehearse import analysis, plugins
+from rehearse import plugins
+from rehearse.analyzers import base as analysis
 from rehearse.conversation import union_length
 from rehearse.testing import from_turns as conversation
 

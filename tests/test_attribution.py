@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from rehearse.activity import channel_activity
-from rehearse.attribution import assign_words, build_turns, build_utterances
+from rehearse.audio.activity import channel_activity
 from rehearse.conversation import Segment, Word
+from rehearse.diarization.turns import assign_words, build_turns, build_utterances
 
 RATE = 16_000
 

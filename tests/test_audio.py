@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import AUDIO
-from rehearse import audio
+from rehearse.audio import decode as audio
 from rehearse.errors import AudioError
 
 
@@ -94,7 +94,7 @@ def test_truncated_file_keeps_what_decodes(tmp_path):
 
 
 def test_chunks_cover_the_audio_and_end_in_its_quietest_moments():
-    from rehearse.transcribe import chunk_bounds
+    from rehearse.transcription.whisper import chunk_bounds
 
     rate = 16_000
     noise = np.random.default_rng(0).normal(0, 0.1, rate * 700).astype(np.float32)

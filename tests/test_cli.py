@@ -143,7 +143,7 @@ def test_silent_recording_says_no_speech(tmp_path):
 
 
 def test_headline_speaks_french_plurals():
-    from rehearse.rendering import headline
+    from rehearse.renderers.base import headline
 
     audio = {"path": "a.wav", "duration": 1.0, "channels": 2, "sample_rate": 16000}
     assert headline({"report_language": "fr", "audio": audio})[0] == "Enregistrement : a.wav (2 canaux)"

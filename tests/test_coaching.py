@@ -2,8 +2,11 @@
 
 import pytest
 
-from rehearse import coach, pipeline, plugins, rendering, roles
+from rehearse import pipeline, plugins
+from rehearse.coaching import scorecard as coach
+from rehearse.coaching import you as roles
 from rehearse.errors import OptionError
+from rehearse.renderers import base as rendering
 from rehearse.testing import from_turns as conversation
 from rehearse.testing import run
 

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 from conftest import AUDIO, run_cli
-from rehearse import activity, audio, diarize, evaluation
+from rehearse.audio import activity
+from rehearse.audio import decode as audio
 from rehearse.conversation import Segment
+from rehearse.diarization import scoring as evaluation
+from rehearse.diarization import voice as diarize
 from rehearse.errors import RehearseError
 
 

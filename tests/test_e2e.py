@@ -14,8 +14,8 @@ import re
 import pytest
 
 from conftest import AUDIO, run_cli, truth
-from rehearse import evaluation
 from rehearse.conversation import Segment
+from rehearse.diarization import scoring as evaluation
 
 pytestmark = pytest.mark.e2e
 
@@ -154,9 +154,9 @@ def test_long_recordings_are_transcribed_in_chunks_cut_at_pauses():
     # Chunks of 20 s stand in for the 5-minute chunks of a long recording. Measured on this
     # fixture: the same word recall in one piece (0.876) as in 20-s chunks (0.881), every word
     # inside true speech; 0.85 leaves room for one or two words lost at a cut.
-    from rehearse.audio import load
-    from rehearse.models import resolve
-    from rehearse.transcribe import Transcriber, WhisperSettings, chunk_bounds
+    from rehearse.audio.decode import load
+    from rehearse.transcription.model_files import resolve
+    from rehearse.transcription.whisper import Transcriber, WhisperSettings, chunk_bounds
 
     expected = truth("en-interview")
     mono = load(AUDIO / "en-interview-mono.wav").mono

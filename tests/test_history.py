@@ -157,7 +157,7 @@ def test_a_transcript_without_a_recording_is_not_kept(write_json, private_data_d
 
 
 def test_sparkline():
-    from rehearse.cli import sparkline
+    from rehearse.cli.ui import sparkline
 
     assert sparkline([1, 2, 3, None, 8]) == "▁▂▃ █"
     assert sparkline([5, 5]) == "▄▄"

@@ -3,8 +3,9 @@ import time
 
 import pytest
 
-from rehearse import models
 from rehearse.errors import ModelError
+from rehearse.paths import cache_dir
+from rehearse.transcription import model_files as models
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_corrupt_parts_fail_verification_and_leave_nothing(fake_parts):
     (one / "model.bin.part1").write_bytes(b"x" * 600_000)
     with pytest.raises(ModelError, match="failed verification"):
         models.embedded_base()
-    assert not list((models.cache_dir() / "models").iterdir())
+    assert not list((cache_dir() / "models").iterdir())
 
 
 def test_missing_offline_extra_says_how_to_install(monkeypatch, tmp_path):

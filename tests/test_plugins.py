@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AUDIO, ROOT, run_cli
 from rehearse import hookspecs, plugins
-from rehearse.analysis import Analyzer
+from rehearse.analyzers.base import Analyzer
 from rehearse.errors import PluginError
 from rehearse.hookspecs import hookimpl
 
@@ -90,8 +90,8 @@ def test_the_example_plugins_are_installed_through_entry_points():
     assert listed["star"]["version"] == "0.1.0"
     assert listed["star"]["registers"] == {"analyzers": ["star"]}
     assert listed["webvtt"]["registers"] == {"renderers": ["webvtt"]}
-    assert listed["rehearse.diarize"]["source"] == "built-in"
-    assert listed["rehearse.transcribe"]["registers"] == {"transcribers": ["faster-whisper"]}
+    assert listed["rehearse.diarization.voice"]["source"] == "built-in"
+    assert listed["rehearse.transcription.whisper"]["registers"] == {"transcribers": ["faster-whisper"]}
 
 
 def test_plugins_dir_loads_local_files_and_their_commands(tmp_path, write_json):
@@ -100,7 +100,7 @@ def test_plugins_dir_loads_local_files_and_their_commands(tmp_path, write_json):
         "shout",
         """
         import click
-        from rehearse.analysis import Analyzer
+        from rehearse.analyzers.base import Analyzer
         from rehearse.hookspecs import hookimpl
 
         class Shout(Analyzer):
@@ -164,7 +164,7 @@ def test_an_analyzer_returning_garbage_does_not_sink_the_report(tmp_path, write_
         tmp_path / "bad",
         "garbage",
         """
-        from rehearse.analysis import Analyzer
+        from rehearse.analyzers.base import Analyzer
         from rehearse.hookspecs import hookimpl
 
         class Garbage(Analyzer):

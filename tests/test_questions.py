@@ -1,6 +1,6 @@
 import pytest
 
-from rehearse.analyzers.questions import classify
+from rehearse.language.questions import classify
 
 
 @pytest.mark.parametrize(

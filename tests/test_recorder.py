@@ -3,6 +3,7 @@ PulseAudio null sink: a fixture is played into the sink while `rehearse record` 
 monitor, and the recording is compared with the fixture."""
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -17,12 +18,14 @@ import numpy as np
 import pytest
 
 from conftest import AUDIO, run_cli, truth
-from rehearse import audio, recorder
+from rehearse.audio import decode as audio
+from rehearse.errors import RecordingError
+from rehearse.recording import capture, cues, devices, sidecar, wav
 
 
 def test_header_is_current_after_each_sync_and_repair_fixes_a_stale_one(tmp_path):
     path = tmp_path / "take.wav"
-    writer = recorder.WavWriter(path, 2, 16_000)
+    writer = wav.WavWriter(path, 2, 16_000)
     block = np.full((16_000, 2), 0.25, np.float32)
     writer.write(block)
     writer.sync()
@@ -30,41 +33,41 @@ def test_header_is_current_after_each_sync_and_repair_fixes_a_stale_one(tmp_path
         assert w.getnframes() == 16_000 and w.getnchannels() == 2
     writer.write(block[:8000])  # not synced: the header lags, as after kill -9
     writer._file.flush()
-    assert recorder.recover(path) == pytest.approx(1.5)
+    assert wav.recover(path) == pytest.approx(1.5)
     with wave.open(str(path)) as w:
         assert w.getnframes() == 24_000
-    assert recorder.recover(path) is None  # nothing left to repair
+    assert wav.recover(path) is None  # nothing left to repair
 
 
 def test_repair_drops_a_half_written_frame_and_refuses_foreign_files(tmp_path):
     path = tmp_path / "take.wav"
-    writer = recorder.WavWriter(path, 1, 16_000)
+    writer = wav.WavWriter(path, 1, 16_000)
     writer.write(np.zeros((100, 1), np.float32))
     writer._file.write(b"\x01")  # the crash came mid-sample
     writer._file.flush()
-    assert recorder.recover(path) == pytest.approx(100 / 16_000)
+    assert wav.recover(path) == pytest.approx(100 / 16_000)
     assert os.path.getsize(path) == 44 + 200
     other = tmp_path / "other.wav"
     other.write_bytes(b"not a wav file at all, just bytes" * 3)
-    with pytest.raises(recorder.RecordingError, match="not a recording made by rehearse"):
-        recorder.recover(other)
+    with pytest.raises(RecordingError, match="not a recording made by rehearse"):
+        wav.recover(other)
 
 
 def test_levels_flag_clipping_and_a_dead_mic():
-    levels = recorder.Levels(dbfs=[-120.0] * 2, clipped=[False] * 2, silent_for=[0.0] * 2, talk=[0.0] * 2)
+    levels = cues.Levels(dbfs=[-120.0] * 2, clipped=[False] * 2, silent_for=[0.0] * 2, talk=[0.0] * 2)
     loud = np.stack([np.full(1600, 1.0, np.float32), np.zeros(1600, np.float32)], axis=1)
     for second in range(11):
         for _ in range(10):
-            recorder._update(levels, loud, 16_000, second + 0.1)
+            cues.update(levels, loud, 16_000, second + 0.1)
     assert levels.clipped == [True, False]
-    assert levels.silent_for[1] >= recorder.SILENT_WARNING_SECONDS and levels.silent_for[0] == 0.0
+    assert levels.silent_for[1] >= cues.SILENT_WARNING_SECONDS and levels.silent_for[0] == 0.0
     assert levels.talk[0] == pytest.approx(11.0) and levels.talk[1] == 0.0
     assert levels.speaking == 0 and levels.stretch == pytest.approx(11.0)
 
 
 def test_two_devices_are_written_side_by_side_in_step():
     pending = [[np.ones((300, 1), np.float32)], [np.zeros((200, 1), np.float32)]]
-    block = recorder._aligned(pending)
+    block = capture._aligned(pending)
     assert block.shape == (200, 2)
     assert [sum(len(p) for p in q) for q in pending] == [100, 0]
 
@@ -114,33 +117,33 @@ class FakeSoundDevice:
 
 
 def record_with(monkeypatch, fake, path, **options):
-    monkeypatch.setattr(recorder, "_sounddevice", lambda: fake)
-    return recorder.record(path, [None], 1, **options)
+    monkeypatch.setattr(devices, "sounddevice", lambda: fake)
+    return capture.record(path, [None], 1, **options)
 
 
 def test_input_overflows_are_counted_and_kept_in_the_sidecar(monkeypatch, tmp_path):
     info = record_with(monkeypatch, FakeSoundDevice(30, overflow_on=(3, 7)), tmp_path / "o.wav", duration=2.0)
     assert info.overflows == 2 and info.stopped_by == "duration"
-    side = recorder.read_sidecar(tmp_path / "o.wav")
+    side = sidecar.read(tmp_path / "o.wav")
     assert side["overflows"] == 2 and side["complete"] is True
     with wave.open(str(tmp_path / "o.wav")) as w:
         assert w.getnframes() == 32_000
 
 
 def test_an_unplugged_mic_stops_the_recording_and_keeps_what_came(monkeypatch, tmp_path):
-    monkeypatch.setattr(recorder, "NO_AUDIO_SECONDS", 0.3)
+    monkeypatch.setattr(capture, "NO_AUDIO_SECONDS", 0.3)
     path = tmp_path / "u.wav"
-    with pytest.raises(recorder.RecordingError, match="unplugged or busy") as caught:
+    with pytest.raises(RecordingError, match="unplugged or busy") as caught:
         record_with(monkeypatch, FakeSoundDevice(15, unplug=True), path)
     assert "2 s kept in" in str(caught.value)  # 1.5 s, rounded
     with wave.open(str(path)) as w:
         assert w.getnframes() == 15 * 1600  # every block that came is on disk, header current
-    side = recorder.read_sidecar(path)
+    side = sidecar.read(path)
     assert side["complete"] is True and side["stopped_by"] == "error" and "unplugged" in side["error"]
 
 
 def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(monkeypatch, tmp_path):
-    class FullDisk(recorder.WavWriter):
+    class FullDisk(wav.WavWriter):
         def __init__(self, *args):
             super().__init__(*args)
             real, budget = self._file, [44 + 10 * 3200]  # room for ten blocks of 0.1 s
@@ -157,33 +160,33 @@ def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(monkeypatch,
 
             self._file = File()
 
-    monkeypatch.setattr(recorder, "WavWriter", FullDisk)
+    monkeypatch.setattr(capture, "WavWriter", FullDisk)
     path = tmp_path / "full.wav"
-    with pytest.raises(recorder.RecordingError, match="the disk is full"):
+    with pytest.raises(RecordingError, match="the disk is full"):
         record_with(monkeypatch, FakeSoundDevice(30), path)
-    recorder.recover(path)
+    wav.recover(path)
     with wave.open(str(path)) as w:
         assert w.getnframes() >= 9 * 1600  # at most the block that did not fit is lost
-    assert recorder.read_sidecar(path)["stopped_by"] == "error"
+    assert sidecar.read(path)["stopped_by"] == "error"
 
 
 def test_flac_keeps_every_frame_and_replaces_the_wav(monkeypatch, tmp_path):
     take = tmp_path / "s.wav"
     record_with(monkeypatch, FakeSoundDevice(30), take, duration=2.5, profile="reverse")
     before = audio.load(take).samples
-    recorder.save_as_flac(take, tmp_path / "s.flac")
+    wav.save_as_flac(take, tmp_path / "s.flac")
     assert not take.exists()
     after = audio.load(tmp_path / "s.flac").samples
     assert after.shape == before.shape and np.array_equal(after, before)  # lossless
-    side = recorder.read_sidecar(tmp_path / "s.flac")
+    side = sidecar.read(tmp_path / "s.flac")
     assert side["audio"] == "s.flac" and side["profile"] == "reverse"
 
 
 def test_a_failed_flac_keeps_the_wav(monkeypatch, tmp_path):
     take = tmp_path / "s.wav"
     record_with(monkeypatch, FakeSoundDevice(10), take, duration=1.0)
-    with pytest.raises(recorder.RecordingError, match="the recording is kept as"):
-        recorder.save_as_flac(take, tmp_path / "no-such-folder" / "s.flac")
+    with pytest.raises(RecordingError, match="the recording is kept as"):
+        wav.save_as_flac(take, tmp_path / "no-such-folder" / "s.flac")
     assert take.exists() and audio.load(take).info.duration == pytest.approx(1.0)
 
 
@@ -216,9 +219,9 @@ class Busy(FakeSoundDevice):
     ],
 )
 def test_device_problems_say_what_to_do(monkeypatch, tmp_path, fake, channels, message):
-    monkeypatch.setattr(recorder, "_sounddevice", lambda: fake)
-    with pytest.raises(recorder.RecordingError) as caught:
-        recorder.record(tmp_path / "x.wav", [None], channels, duration=1.0)
+    monkeypatch.setattr(devices, "sounddevice", lambda: fake)
+    with pytest.raises(RecordingError) as caught:
+        capture.record(tmp_path / "x.wav", [None], channels, duration=1.0)
     assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
@@ -226,14 +229,14 @@ def test_device_problems_say_what_to_do(monkeypatch, tmp_path, fake, channels, m
     ("name", "filename"), [("en", "en-interview-mono.wav"), ("fr", "fr-interview-mono.m4a")]
 )
 def test_on_one_mic_the_voice_print_tells_you_apart_live(name, filename):
-    from rehearse import voiceprint
+    from rehearse.diarization import voiceprint
 
     print_ = voiceprint.enroll(audio.load(AUDIO / f"{name}-interview-S1-voice.wav").mono, "test")
     mono = audio.load(AUDIO / filename).mono
-    levels = recorder.Levels(dbfs=[-120.0], clipped=[False], silent_for=[0.0], talk=[0.0, 0.0], by_voice=True)
-    cue = recorder.VoiceCue(voiceprint.similarity_to(print_), 16_000)
+    levels = cues.Levels(dbfs=[-120.0], clipped=[False], silent_for=[0.0], talk=[0.0, 0.0], by_voice=True)
+    cue = cues.VoiceCue(voiceprint.similarity_to(print_), 16_000)
     for start in range(0, len(mono) - 1600, 1600):  # blocks of 0.1 s, as the sound card sends them
-        recorder._update(levels, mono[start : start + 1600].reshape(-1, 1), 16_000, start / 16_000, cue)
+        cues.update(levels, mono[start : start + 1600].reshape(-1, 1), 16_000, start / 16_000, cue)
     expected = truth(f"{name}-interview")["talk_time"]
     # S1 made the print. Measured: you 73.4% vs 68.4% (en), 70.3% vs 63.9% (fr): a preview that
     # runs a little high, learning where "you" ends during the first seconds.
@@ -309,7 +312,7 @@ def test_record_captures_what_is_played_and_analyzes_it(null_sink, tmp_path):
     coefficient, level = played_and_recorded(out)
     assert coefficient > 0.95, coefficient
     assert abs(level) < 3.0, level
-    info = recorder.json.loads((tmp_path / "session.session.json").read_text())
+    info = json.loads((tmp_path / "session.session.json").read_text())
     assert info["complete"] and info["stopped_by"] == "duration" and info["duration"] == pytest.approx(16.0)
     assert info["profile"] == "job-interview" and info["sample_rate"] == 16_000
 
@@ -334,7 +337,7 @@ def test_kill_9_loses_at_most_a_second(null_sink, tmp_path):
         kept = w.getnframes() / w.getframerate()
     # The header is synced every second and Python buffers 8 KB (0.25 s): at most ~1.3 s lost.
     assert alive - 1.3 <= kept <= alive + 0.3, (kept, alive)
-    assert recorder.json.loads((tmp_path / "crash.session.json").read_text())["recovered"] is True
+    assert json.loads((tmp_path / "crash.session.json").read_text())["recovered"] is True
     assert "Nothing to repair" in run_cli("record", "--recover", str(out)).stdout
 
 
@@ -348,7 +351,7 @@ def test_bad_devices_and_paths_get_one_line(null_sink, tmp_path):
     assert clash.returncode == 1 and "nothing was overwritten" in clash.stderr
     assert existing.read_bytes() == b"keep me"
     listed = run_cli("devices", "--json")
-    assert listed.returncode == 0 and any(d["is_default"] for d in recorder.json.loads(listed.stdout))
+    assert listed.returncode == 0 and any(d["is_default"] for d in json.loads(listed.stdout))
 
 
 def test_voice_enroll_from_the_microphone(null_sink, private_data_dir):
@@ -356,7 +359,7 @@ def test_voice_enroll_from_the_microphone(null_sink, private_data_dir):
     result = run_cli("voice", "enroll", "--seconds", "14")
     player.wait()
     assert result.returncode == 0, result.stderr
-    stored = recorder.json.loads((private_data_dir / "voiceprint.json").read_text())
+    stored = json.loads((private_data_dir / "voiceprint.json").read_text())
     assert stored["source"] == "microphone" and stored["speech_seconds"] >= 8
     # With a voice print, a one-mic recording runs the live voice cue on the real stream.
     player = subprocess.Popen(["bash", "-c", f"sleep 1; paplay {AUDIO / 'en-interview-S1-voice.wav'}"])
@@ -433,7 +436,7 @@ def test_two_mics_are_recorded_side_by_side_in_sync_as_flac(two_mics, tmp_path):
     player.wait()
     assert result.returncode == 0, result.stderr
     assert out.exists() and not (tmp_path / "pair.wav").exists()
-    side = recorder.read_sidecar(out)
+    side = sidecar.read(out)
     assert side["devices"] == ["rehearse_left", "rehearse_right"] and side["channels"] == 2
     assert side["audio"] == "pair.flac" and side["channel_map"] == {"0": "me", "1": "interviewer"}
     heard, played = audio.load(out).samples, audio.load(fixture).samples

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rehearse import voice
+from rehearse.diarization import encoder as voice
 
 REFERENCE = np.load(Path(__file__).parent / "data" / "voice_reference.npz")
 

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import AUDIO, run_cli
-from rehearse import audio, voice, voiceprint
+from rehearse.audio import decode as audio
+from rehearse.diarization import encoder as voice
+from rehearse.diarization import voiceprint
 
 
 def unit(vector):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analysis import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Option
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say

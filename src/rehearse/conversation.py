@@ -6,9 +6,12 @@ speaker ``id`` ("S1", "S2", ...).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 # Below this confidence an attribution is shown as uncertain, and so is what rests on it.
 UNCERTAIN_BELOW = 0.5
@@ -141,8 +144,12 @@ class Conversation:
     notes: list[str] = field(default_factory=list)
     # Which speaker is the user and how that was decided: {"speaker", "source", ["similarities"]}.
     me: dict | None = None
-    # The practice situation (rehearse.profiles.NAMES), which sets the targets the report judges against.
+    # The practice situation (rehearse.coaching.situations.NAMES), which sets the targets the report
+    # judges against.
     profile: str | None = None
+    _derived: dict[Callable[[Conversation], Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def words(self) -> list[Word]:
@@ -158,6 +165,36 @@ class Conversation:
     def separated(self) -> bool:
         """Whether the speakers were told apart, so per-speaker comparisons mean something."""
         return len(self.speakers) > 1
+
+    def derived(self, compute: Callable[[Conversation], T]) -> T:
+        """``compute(self)``, worked out once and shared by every analyzer that asks for it.
+
+        For facts that several analyzers build on (the questions asked, the floor changes).
+        They rest on the words, utterances and turns, which do not change once a conversation
+        is built; who is the user and the situation may, so ``compute`` must not read them.
+        """
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return self._derived[compute]  # type: ignore[no-any-return]
+
+    def floor_changes(self) -> list[FloorChange]:
+        """Each turn that takes the floor from another speaker, in time order."""
+        return self.derived(_floor_changes)
+
+
+class FloorChange(NamedTuple):
+    previous: Turn
+    turn: Turn
+    pause: float  # seconds between the two turns, 0 when the new one started over the old
+
+
+def _floor_changes(conversation: Conversation) -> list[FloorChange]:
+    ordered = sorted(conversation.turns, key=lambda t: t.start)
+    return [
+        FloorChange(previous, turn, max(turn.start - previous.end, 0.0))
+        for previous, turn in zip(ordered, ordered[1:])
+        if previous.speaker != turn.speaker
+    ]
 
 
 def join_words(words: tuple[Word, ...] | list[Word]) -> str:

@@ -25,3 +25,7 @@ class PluginError(RehearseError):
 
 class OptionError(RehearseError):
     """A user-supplied analyzer option (``--set``) is invalid."""
+
+
+class RecordingError(RehearseError):
+    """A recording cannot be made, written or repaired."""

@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from rehearse import coach
+from rehearse.coaching import scorecard
+from rehearse.coaching.situations import Target
 from rehearse.errors import RehearseError
-from rehearse.voiceprint import data_dir
+from rehearse.paths import data_dir
 
 FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT = 5.0
@@ -66,7 +67,7 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_by_profile ON sessions (profile, analyzed_at)")
     for session_id, you, report in db.execute("SELECT id, you, report FROM sessions").fetchall():
         analyzers = json.loads(report).get("analyzers", {})
-        _write_metrics(db, session_id, coach.key_metrics(analyzers, you))
+        _write_metrics(db, session_id, scorecard.key_metrics(analyzers, you))
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
@@ -248,13 +249,13 @@ def report(session_id: int, location: Path | None = None) -> dict:
 def progress(
     profile: str | None,
     last: int = 10,
-    targets: dict[str, coach.Target] | None = None,
+    targets: dict[str, Target] | None = None,
     location: Path | None = None,
 ) -> dict[str, Any]:
     """How each key figure moved over the ``last`` sessions, judged against the targets when given."""
     found = sessions(profile, last, location)
     figures: dict[str, dict[str, Any]] = {}
-    for name in coach.KEY_METRICS:
+    for name in scorecard.KEY_METRICS:
         values = [s.metrics.get(name) for s in found]
         known = [v for v in values if v is not None]
         if not known:

@@ -17,10 +17,10 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from rehearse.analysis import Analyzer
-    from rehearse.diarize import Diarizer
-    from rehearse.rendering import Renderer
-    from rehearse.transcribe import TranscriberBackend
+    from rehearse.analyzers.base import Analyzer
+    from rehearse.diarization.base import Diarizer
+    from rehearse.renderers.base import Renderer
+    from rehearse.transcription.base import TranscriberBackend
 
 hookspec = pluggy.HookspecMarker("rehearse")
 hookimpl = pluggy.HookimplMarker("rehearse")
@@ -28,7 +28,7 @@ hookimpl = pluggy.HookimplMarker("rehearse")
 
 @hookspec
 def register_analyzers(register: Callable[[Analyzer], None]) -> None:
-    """Register analyzers: call ``register(analyzer)`` for each :class:`rehearse.analysis.Analyzer`.
+    """Register analyzers: call ``register(analyzer)`` for each :class:`rehearse.Analyzer`.
 
     Each analyzer's result becomes ``analyzers.<name>`` in the JSON report and a section of
     every other format."""
@@ -36,7 +36,7 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
 
 @hookspec
 def register_renderers(register: Callable[[Renderer], None]) -> None:
-    """Register report formats: call ``register(renderer)`` for each :class:`rehearse.rendering.Renderer`.
+    """Register report formats: call ``register(renderer)`` for each :class:`rehearse.Renderer`.
 
     ``rehearse analyze --format <name>`` picks one; ``-o FILE`` picks the one whose
     ``extensions`` include the file's."""
@@ -45,13 +45,13 @@ def register_renderers(register: Callable[[Renderer], None]) -> None:
 @hookspec
 def register_diarizers(register: Callable[[Diarizer], None]) -> None:
     """Register diarizers (who spoke when on one channel): call ``register(diarizer)`` for each
-    :class:`rehearse.diarize.Diarizer`. ``rehearse analyze --diarizer <name>`` picks one."""
+    :class:`rehearse.Diarizer`. ``rehearse analyze --diarizer <name>`` picks one."""
 
 
 @hookspec
 def register_transcribers(register: Callable[[TranscriberBackend], None]) -> None:
     """Register speech-to-text backends: call ``register(backend)`` for each
-    :class:`rehearse.transcribe.TranscriberBackend`. ``rehearse analyze --transcriber <name>``
+    :class:`rehearse.TranscriberBackend`. ``rehearse analyze --transcriber <name>``
     picks one."""
 
 

@@ -13,36 +13,29 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from rehearse import (
-    activity,
-    analysis,
-    attribution,
-    audio,
-    coach,
-    diarize,
-    models,
-    plugins,
-    profiles,
-    recorder,
-    roles,
-    voice,
-    voiceprint,
-)
+from rehearse import plugins
 from rehearse import report as report_module
+from rehearse.analyzers import base as analysis
+from rehearse.audio import activity, decode
+from rehearse.coaching import scorecard, situations
+from rehearse.coaching import you as roles
 from rehearse.conversation import (
     UNCERTAIN_BELOW,
     Attribution,
     Conversation,
     Segment,
-    Speaker,
     Utterance,
     Word,
 )
+from rehearse.diarization import encoder, turns, voiceprint
+from rehearse.diarization.base import TOO_LITTLE_SPEECH
 from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import percent, report_language, say
+from rehearse.recording import sidecar
+from rehearse.transcription.model_files import DEFAULT_MODEL
 
 if TYPE_CHECKING:
-    from rehearse.transcribe import SpeechToText
+    from rehearse.transcription.base import SpeechToText
 
 T = TypeVar("T")
 
@@ -61,7 +54,7 @@ def _quiet(stage: str, fraction: float) -> None:
 
 @dataclass(frozen=True)
 class Options:
-    model: str = models.DEFAULT_MODEL
+    model: str = DEFAULT_MODEL
     language: str | None = None
     device: str = "cpu"
     compute_type: str = "int8"
@@ -88,7 +81,7 @@ class SpeakerActivity:
 
 
 def who_spoke_when(
-    recording: audio.Recording, options: Options, progress: Progress = _quiet
+    recording: decode.Recording, options: Options, progress: Progress = _quiet
 ) -> SpeakerActivity:
     """Speech segments per speaker: by channel on two-channel files, by voice on one channel."""
     channels = recording.speaker_channels
@@ -118,7 +111,7 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         language=options.language,
         progress=lambda f: progress("model", f),
     )
-    recording = audio.load(path, lambda f: progress("decode", f))
+    recording = decode.load(path, lambda f: progress("decode", f))
     found = who_spoke_when(recording, options, progress)
     segments, speakers, source = found.segments, found.speakers, found.source
 
@@ -134,11 +127,11 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     progress("transcribe", 1.0)
 
     lang = report_language(language, options.report_language)
-    words = attribution.assign_words(words, segments)
-    utterances = attribution.build_utterances(segments, words)
+    words = turns.assign_words(words, segments)
+    utterances = turns.build_utterances(segments, words)
     if source is Attribution.CHANNELS and words:
         words = _recheck_overlaps(transcriber, recording.samples, speakers, utterances, words, language)
-        utterances = attribution.build_utterances(segments, words)
+        utterances = turns.build_utterances(segments, words)
     progress("speakers", 1.0)
     notes += _attribution_notes(source, found.unseparated, speakers, segments, lang)
     me = _find_me(recording, found, options)
@@ -154,11 +147,11 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
             )
         )
     return Conversation(
-        speakers=_speakers(source, speakers, lang, me.get("speaker")),
+        speakers=roles.label_speakers(source, speakers, lang, me.get("speaker")),
         me=me or None,
         segments=segments,
         utterances=utterances,
-        turns=attribution.build_turns(utterances),
+        turns=turns.build_turns(utterances),
         duration=recording.info.duration,
         attribution=source,
         language=language,
@@ -171,8 +164,8 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
 
 
 def _stored_profile(path: Path) -> str | None:
-    profile = recorder.read_sidecar(path).get("profile")
-    return profile if profile in profiles.NAMES else None
+    profile = sidecar.read(path).get("profile")
+    return profile if profile in situations.NAMES else None
 
 
 def _recheck_overlaps(
@@ -218,7 +211,7 @@ def _plugin(found: Mapping[str, T], name: str, kind: str) -> T:
 def _attribution_notes(
     source: Attribution, unseparated: str | None, speakers: list[str], segments: list[Segment], lang: str
 ) -> list[str]:
-    if source is Attribution.SINGLE and unseparated == diarize.TOO_LITTLE_SPEECH:
+    if source is Attribution.SINGLE and unseparated == TOO_LITTLE_SPEECH:
         return [
             say(
                 lang,
@@ -256,7 +249,7 @@ def _attribution_notes(
     return notes
 
 
-def _find_me(recording: audio.Recording, found: SpeakerActivity, options: Options) -> dict[str, Any]:
+def _find_me(recording: decode.Recording, found: SpeakerActivity, options: Options) -> dict[str, Any]:
     """Which speaker is the user: ``--me``, else the closest match to the voice print."""
     if options.me is not None:
         if options.me not in found.speakers:
@@ -273,9 +266,9 @@ def _find_me(recording: audio.Recording, found: SpeakerActivity, options: Option
     for index, speaker in enumerate(found.speakers):
         track = recording.samples[index] if found.source is Attribution.CHANNELS else recording.mono
         sure = [s for s in found.segments if s.speaker == speaker and s.confidence >= UNCERTAIN_BELOW]
-        said = audio.excerpt(track, [(s.start, s.end) for s in sure], VOICE_SAMPLE_SECONDS)
-        if len(said) >= voiceprint.MIN_SPEECH_SECONDS * audio.SAMPLE_RATE / 2:
-            voices[speaker] = voice.embed(said)
+        said = decode.excerpt(track, [(s.start, s.end) for s in sure], VOICE_SAMPLE_SECONDS)
+        if len(said) >= voiceprint.MIN_SPEECH_SECONDS * decode.SAMPLE_RATE / 2:
+            voices[speaker] = encoder.embed(said)
     if not voices:
         return {}
     match = voiceprint.match(print_, voices)
@@ -288,32 +281,8 @@ def set_me(conversation: Conversation, speaker: str, source: str, options: Optio
     ids = [s.id for s in conversation.speakers]
     if speaker not in ids:
         raise OptionError(f"--me {speaker}: no such speaker in this recording; it has {', '.join(ids)}")
-    conversation.speakers = _speakers(conversation.attribution, ids, lang, speaker)
+    conversation.speakers = roles.label_speakers(conversation.attribution, ids, lang, speaker)
     conversation.me = {"speaker": speaker, "source": source}
-
-
-def _speakers(source: Attribution, ids: list[str], lang: str, me: str | None = None) -> list[Speaker]:
-    if source is Attribution.SINGLE:
-        if me:
-            return [Speaker("S1", say(lang, "You", "Vous"), role="me", channel=0)]
-        return [Speaker("S1", say(lang, "Everyone (one channel)", "Tout le monde (une piste)"), channel=0)]
-    sides = say(lang, "left right", "gauche droite").split()
-    speakers = []
-    for i, s in enumerate(ids):
-        where = f" ({sides[i]})" if source is Attribution.CHANNELS else ""
-        if s == me:
-            speakers.append(Speaker(s, say(lang, "You", "Vous") + where, "me", _channel(source, i)))
-        elif me and len(ids) == 2:
-            label = say(lang, "The interviewer", "L'intervieweur") + where
-            speakers.append(Speaker(s, label, "interviewer", _channel(source, i)))
-        else:
-            label = say(lang, f"Speaker {i + 1}", f"Personne {i + 1}") + where
-            speakers.append(Speaker(s, label, None, _channel(source, i)))
-    return speakers
-
-
-def _channel(source: Attribution, index: int) -> int | None:
-    return index if source is Attribution.CHANNELS else None
 
 
 def analyze(conversation: Conversation, options: Options, progress: Progress = _quiet) -> dict:
@@ -333,13 +302,13 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
 def coaching(conversation: Conversation, results: Mapping[str, Any], options: Options, lang: str) -> dict:
     """Who the report coaches, their figures against the situation's targets, and the key figures."""
     focus = roles.you(conversation)
-    chosen = coach.targets(conversation.profile, options.config, options.config_path)
+    chosen = scorecard.targets(conversation.profile, options.config, options.config_path)
     found: dict[str, Any] = {
-        "profile": conversation.profile or coach.GENERAL,
+        "profile": conversation.profile or situations.GENERAL,
         "you": focus.speaker,
         "you_source": focus.source,
-        "scorecard": coach.scorecard(results, focus.speaker, chosen, lang),
-        "key_metrics": coach.key_metrics(results, focus.speaker),
+        "scorecard": scorecard.scorecard(results, focus.speaker, chosen, lang),
+        "key_metrics": scorecard.key_metrics(results, focus.speaker),
     }
     if focus.speaker is None:
         found["note"] = say(
@@ -351,7 +320,7 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
         )
     elif focus.source == "profile":
         label = conversation.speaker(focus.speaker).label
-        asking = conversation.profile in roles.USER_ASKS
+        asking = conversation.profile in situations.USER_ASKS
         found["note"] = say(
             lang,
             f"{label} is taken to be you, as the one {'asking' if asking else 'answering'} the questions; "

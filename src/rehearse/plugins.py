@@ -26,10 +26,10 @@ from rehearse import hookspecs
 from rehearse.errors import PluginError
 
 if TYPE_CHECKING:
-    from rehearse.analysis import Analyzer
-    from rehearse.diarize import Diarizer
-    from rehearse.rendering import Renderer
-    from rehearse.transcribe import TranscriberBackend
+    from rehearse.analyzers.base import Analyzer
+    from rehearse.diarization.base import Diarizer
+    from rehearse.renderers.base import Renderer
+    from rehearse.transcription.base import TranscriberBackend
 
 ENTRY_POINT_GROUP = "rehearse"
 PLUGINS_DIR_VARIABLE = "REHEARSE_PLUGINS_DIR"
@@ -45,8 +45,8 @@ DEFAULT_PLUGINS = (
     "rehearse.analyzers.follow_ups",
     "rehearse.analyzers.asked",
     "rehearse.analyzers.closing",
-    "rehearse.transcribe",
-    "rehearse.diarize",
+    "rehearse.transcription.whisper",
+    "rehearse.diarization.voice",
     "rehearse.renderers.terminal",
     "rehearse.renderers.markdown",
     "rehearse.renderers.json",

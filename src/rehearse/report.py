@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rehearse import __version__, profiles
-from rehearse.attribution import build_turns, build_utterances
+from rehearse import __version__
+from rehearse.coaching import situations as profiles
 from rehearse.conversation import (
     Attribution,
     AudioInfo,
@@ -22,6 +22,7 @@ from rehearse.conversation import (
     Word,
     talk_times,
 )
+from rehearse.diarization.turns import build_turns, build_utterances
 from rehearse.errors import TranscriptError
 
 SCHEMA = "rehearse.report/1"

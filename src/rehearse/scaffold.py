@@ -49,7 +49,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analysis import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Option
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analysis import Analyzer
+from rehearse.analyzers.base import Analyzer
 from rehearse.conversation import Conversation
 from rehearse.errors import OptionError
 from rehearse.report import from_dict

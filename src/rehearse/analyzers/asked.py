@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from statistics import median
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import lexicon, roles
-from rehearse.analysis import Analyzer, Option, not_separated
-from rehearse.analyzers.questions import find as find_questions
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, say
+from rehearse.language import lexicon
+from rehearse.language.questions import find as find_questions
 
 FLAGS = {
     "slow_start": ("a long pause before answering", "un long silence avant de répondre"),
@@ -27,9 +28,56 @@ FLAGS = {
 }
 
 
+class AnswerItem(TypedDict):
+    time: float
+    asked_by: str
+    speaker: str
+    question: str
+    kind: str
+    latency: float
+    answer_duration: float
+    answer_words: int
+    fillers: int
+    filler_share: float
+    wpm: float | None
+    answer_start: str
+    flags: list[str]
+
+
+class AskedSection(Section, total=False):
+    items: list[AnswerItem]
+    flagged: int
+
+
+def _median_answer(section: AskedSection, you: str) -> float | None:
+    answers = [i["answer_duration"] for i in section["items"] if i["speaker"] == you]
+    return round(median(answers), 2) if answers else None
+
+
+def _threw_you(section: AskedSection, you: str) -> float | None:
+    return sum(1 for i in section["items"] if i["speaker"] == you and i["flags"])
+
+
 class Asked(Analyzer):
     name = "asked"
     title = {"en": "Questions you were asked", "fr": "Les questions qu'on vous a posées"}
+    figures = (
+        Figure(
+            "median_answer",
+            ("Your typical answer", "Votre réponse type"),
+            "seconds",
+            _median_answer,
+            (
+                "Your answers are short: give the situation, what you did and the result.",
+                "Réponses courtes : donnez la situation, ce que vous avez fait, le résultat.",
+            ),
+            (
+                "Your answers run long: lead with the result, then one example.",
+                "Réponses longues : commencez par le résultat, puis un seul exemple.",
+            ),
+        ),
+        Figure("threw_you", ("Questions that threw you", "Questions déstabilisantes"), "count", _threw_you),
+    )
     options = (
         Option(
             "max_latency",
@@ -48,24 +96,22 @@ class Asked(Analyzer):
         Option("practise", 3, "How many flagged questions the advice lists to practise."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> AskedSection:
         if not conversation.separated:
             return not_separated(conversation, lang, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
         coached = roles.coached(conversation)
         questions = find_questions(conversation)
         turns = sorted(conversation.turns, key=lambda t: t.start)
-        items = []
+        items: list[AnswerItem] = []
         for index, question in enumerate(questions):
-            following = [q for q in questions[index + 1 :] if q["speaker"] == question["speaker"]]
-            before_next = following[0]["start"] if following else float("inf")
+            following = [q for q in questions[index + 1 :] if q.speaker == question.speaker]
+            before_next = following[0].start if following else float("inf")
             answer = next(
                 (
                     t
                     for t in turns
-                    if t.speaker != question["speaker"]
-                    and t.speaker in coached
-                    and t.start > question["start"]
+                    if t.speaker != question.speaker and t.speaker in coached and t.start > question.start
                 ),
                 None,
             )
@@ -74,33 +120,34 @@ class Asked(Analyzer):
             said = join_words(answer.own_words)
             words = len(said.split())
             fillers = len(lexicon.fillers(said, conversation.language))
-            item = {
-                "time": round(question["start"], 2),
-                "asked_by": question["speaker"],
+            item: AnswerItem = {
+                "time": round(question.start, 2),
+                "asked_by": question.speaker,
                 "speaker": answer.speaker,
-                "question": question["text"],
-                "kind": question["kind"],
-                "latency": round(max(answer.start - question["end"], 0.0), 2),
+                "question": question.text,
+                "kind": question.kind,
+                "latency": round(max(answer.start - question.end, 0.0), 2),
                 "answer_duration": round(answer.duration, 2),
                 "answer_words": words,
                 "fillers": fillers,
                 "filler_share": round(fillers / words, 3) if words else 0.0,
                 "wpm": round(60 * words / answer.duration, 1) if answer.duration > 0 else None,
                 "answer_start": " ".join(said.split()[:12]),
+                "flags": [],
             }
             item["flags"] = [
                 flag
                 for flag, raised in (
                     ("slow_start", item["latency"] > options["max_latency"]),
                     ("fillers", item["filler_share"] > options["max_filler_share"]),
-                    ("short", question["kind"] == "open" and answer.duration < options["short_answer"]),
+                    ("short", question.kind == "open" and answer.duration < options["short_answer"]),
                     ("long", answer.duration > options["long_answer"]),
                 )
                 if raised
             ]
             items.append(item)
         flagged = [i for i in items if i["flags"]]
-        result: dict[str, Any] = {
+        result: AskedSection = {
             "items": items,
             "flagged": len(flagged),
             "moments": [
@@ -148,7 +195,7 @@ class Asked(Analyzer):
         return result
 
 
-def _whom(items: list[dict], labels: dict[str, str], lang: str) -> str:
+def _whom(items: list[AnswerItem], labels: dict[str, str], lang: str) -> str:
     answerers = list(dict.fromkeys(i["speaker"] for i in items))
     if len(answerers) == 1:
         return labels[answerers[0]]

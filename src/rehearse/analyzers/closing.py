@@ -12,11 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse import lexicon, roles
-from rehearse.analysis import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Option
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
+from rehearse.language import lexicon
 
 CHECKS = {
     "thanks": re.compile(r"\bthank(?:s| you)\b|\bmerci\b"),

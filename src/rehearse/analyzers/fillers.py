@@ -8,18 +8,45 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import lexicon, roles
-from rehearse.analysis import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import percent, say
+from rehearse.language import lexicon
+
+
+class SpeakerFillers(TypedDict):
+    count: int
+    words: int
+    share: float
+    per_minute: float
+    top: list[list[Any]]  # [filler, times said]
+
+
+class FillersSection(Section):
+    by_speaker: dict[str, SpeakerFillers]
+
+
+def _filler_share(section: FillersSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    return mine["share"] if mine else None
 
 
 class Fillers(Analyzer):
     name = "fillers"
     title = {"en": "Fillers", "fr": "Mots de remplissage"}
+    figures = (
+        Figure(
+            "filler_share",
+            ("Your fillers", "Vos mots de remplissage"),
+            "share",
+            _filler_share,
+            too_high=("Replace fillers with a short silence.", "Remplacez les « euh » par un court silence."),
+        ),
+    )
     options = (
         Option(
             "max_share", 0.04, "More fillers than this share of a speaker's words gets advice (Read.ai: 4%)."
@@ -27,10 +54,10 @@ class Fillers(Analyzer):
         Option("top", 5, "How many of each speaker's most used fillers to list."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> FillersSection:
         labels = {s.id: s.label for s in conversation.speakers}
         talk = talk_times(conversation.segments, labels)
-        by_speaker: dict[str, dict] = {}
+        by_speaker: dict[str, SpeakerFillers] = {}
         for speaker in labels:
             said = [u for u in conversation.utterances if u.speaker == speaker and not u.backchannel]
             found = Counter(f for u in said for f in lexicon.fillers(u.text, conversation.language))
@@ -43,7 +70,7 @@ class Fillers(Analyzer):
                 "per_minute": round(60 * count / talk[speaker], 2) if talk[speaker] else 0.0,
                 "top": [[name, n] for name, n in found.most_common(int(options["top"]))],
             }
-        result: dict[str, Any] = {"by_speaker": by_speaker, "advice": []}
+        result: FillersSection = {"by_speaker": by_speaker, "advice": []}
         result["summary"] = "; ".join(
             say(
                 lang,
@@ -71,7 +98,7 @@ class Fillers(Analyzer):
         return result
 
 
-def _top(v: dict) -> str:
+def _top(v: SpeakerFillers) -> str:
     return ", ".join(f"{name} ×{n}" for name, n in v["top"])
 
 

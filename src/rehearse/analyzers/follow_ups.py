@@ -10,19 +10,48 @@ before it. Only the words are compared: a follow-up that rephrases ("your boss" 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import lexicon, roles
-from rehearse.analysis import Analyzer, Option, not_separated
-from rehearse.analyzers.questions import find as find_questions
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say
+from rehearse.language import lexicon
+from rehearse.language.questions import find as find_questions
+
+
+class SpeakerFollowUps(TypedDict):
+    questions: int
+    follow_ups: int
+    share: float
+
+
+class FollowUpsSection(Section, total=False):
+    items: list[dict[str, Any]]
+    by_speaker: dict[str, SpeakerFollowUps]
+
+
+def _follow_ups(section: FollowUpsSection, you: str) -> float | None:
+    mine = section.get("by_speaker", {}).get(you)
+    return mine["follow_ups"] if mine else None
 
 
 class FollowUps(Analyzer):
     name = "follow_ups"
     title = {"en": "Follow-up questions", "fr": "Relances"}
+    figures = (
+        Figure(
+            "follow_ups",
+            ("Your follow-up questions", "Vos relances"),
+            "count",
+            _follow_ups,
+            (
+                "Follow up on answers with their own words: “You mentioned…: how did that work?”",
+                "Relancez avec leurs mots : « Vous avez parlé de… : comment cela s'est-il passé ? »",
+            ),
+        ),
+    )
     options = (
         Option(
             "min_questions",
@@ -31,39 +60,39 @@ class FollowUps(Analyzer):
         ),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> FollowUpsSection:
         if not conversation.separated:
             return not_separated(conversation, lang, items=[], by_speaker={})
         labels = {s.id: s.label for s in conversation.speakers}
         questions = find_questions(conversation)
-        items = []
+        items: list[dict[str, Any]] = []
         for question in questions:
-            heard = _heard_before(conversation.turns, question["speaker"], question["start"])
+            heard = _heard_before(conversation.turns, question.speaker, question.start)
             picked = [
                 word
-                for word in dict.fromkeys(lexicon.content_words(question["text"]))
+                for word in dict.fromkeys(lexicon.content_words(question.text))
                 if any(lexicon.same_word(word, other) for other in lexicon.content_words(heard))
             ]
             if picked:
                 items.append(
                     {
-                        "time": round(question["start"], 2),
-                        "speaker": question["speaker"],
-                        "text": question["text"],
-                        "kind": question["kind"],
+                        "time": round(question.start, 2),
+                        "speaker": question.speaker,
+                        "text": question.text,
+                        "kind": question.kind,
                         "picks_up": picked,
                     }
                 )
-        by_speaker = {}
+        by_speaker: dict[str, SpeakerFollowUps] = {}
         for speaker in labels:
-            asked = sum(1 for q in questions if q["speaker"] == speaker)
+            asked = sum(1 for q in questions if q.speaker == speaker)
             followed = sum(1 for f in items if f["speaker"] == speaker)
             by_speaker[speaker] = {
                 "questions": asked,
                 "follow_ups": followed,
                 "share": round(followed / asked, 3) if asked else 0.0,
             }
-        result: dict[str, Any] = {
+        result: FollowUpsSection = {
             "items": items,
             "by_speaker": by_speaker,
             "moments": [

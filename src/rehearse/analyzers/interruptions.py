@@ -12,20 +12,52 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import lexicon, roles
-from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.coaching import you as roles
 from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
+from rehearse.language import lexicon
 
 KINDS_FR = {"successful": "réussie", "unsuccessful": "sans prise de parole"}
+
+
+class SpeakerInterruptions(TypedDict):
+    interrupted: int
+    was_interrupted: int
+
+
+class InterruptionsSection(Section, total=False):
+    approximate: bool
+    count: int
+    by_speaker: dict[str, SpeakerInterruptions]
+    events: list[dict[str, Any]]
+    backchannels: list[dict[str, Any]]
+    terminal_overlaps: int
+
+
+def _interrupted(section: InterruptionsSection, you: str) -> float | None:
+    mine = section.get("by_speaker", {}).get(you)
+    return mine["interrupted"] if mine else None
 
 
 class Interruptions(Analyzer):
     name = "interruptions"
     title = {"en": "Interruptions", "fr": "Interruptions"}
+    figures = (
+        Figure(
+            "interruptions",
+            ("Times you interrupted", "Vos interruptions"),
+            "count",
+            _interrupted,
+            too_high=(
+                "Let them finish: wait for the end of the sentence, then come back with a question.",
+                "Laissez finir : attendez la fin de la phrase, puis revenez-y par une question.",
+            ),
+        ),
+    )
     options = (
         Option(
             "terminal_grace",
@@ -47,14 +79,16 @@ class Interruptions(Analyzer):
         Option("context_words", 8, "Words quoted on each side of an interruption."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(
+        self, conversation: Conversation, options: Mapping[str, Any], lang: str
+    ) -> InterruptionsSection:
         if not conversation.separated:
             return not_separated(conversation, lang, events=[])
         approximate = conversation.attribution is not Attribution.CHANNELS
         events, backchannels, terminal = _events(conversation.utterances, options, approximate)
         labels = {s.id: s.label for s in conversation.speakers}
         counts = Counter((e["by"], e["of"]) for e in events)
-        result: dict[str, Any] = {
+        result: InterruptionsSection = {
             "approximate": approximate,
             "count": len(events),
             "by_speaker": {

@@ -7,18 +7,50 @@ break it (Gong's "longest customer story" tolerates them the same way).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import roles
-from rehearse.analysis import Analyzer, Option, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, say
 
 
+class LongTurn(TypedDict):
+    speaker: str
+    start: float
+    end: float
+    duration: float
+    first_words: str
+
+
+class MonologuesSection(Section, total=False):
+    threshold: float
+    turn_count: int
+    longest: dict[str, LongTurn]
+    items: list[LongTurn]
+
+
+def _longest_turn(section: MonologuesSection, you: str) -> float | None:
+    turn = section.get("longest", {}).get(you)
+    return turn["duration"] if turn else None
+
+
 class Monologues(Analyzer):
     name = "monologues"
     title = {"en": "Monologues", "fr": "Monologues"}
+    figures = (
+        Figure(
+            "longest_turn",
+            ("Your longest turn", "Votre plus long tour"),
+            "seconds",
+            _longest_turn,
+            too_high=(
+                "Break long answers into chapters: headline, one example, then check in.",
+                "Découpez les longues réponses : l'essentiel, un exemple, puis vérifiez.",
+            ),
+        ),
+    )
     options = (
         Option(
             "threshold",
@@ -29,18 +61,18 @@ class Monologues(Analyzer):
         Option("quote_words", 12, "Words quoted from the start of each monologue."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> MonologuesSection:
         if not conversation.separated:
             return not_separated(conversation, lang, longest={}, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
         n = int(options["quote_words"])
-        longest: dict[str, dict] = {}
+        longest: dict[str, LongTurn] = {}
         for speaker in labels:
             turns = [t for t in conversation.turns if t.speaker == speaker]
             if turns:
                 longest[speaker] = _describe(max(turns, key=lambda t: t.duration), n)
         over = [_describe(t, n) for t in conversation.turns if t.duration > options["threshold"]]
-        result: dict[str, Any] = {
+        result: MonologuesSection = {
             "threshold": options["threshold"],
             "turn_count": len(conversation.turns),
             "longest": longest,
@@ -88,7 +120,7 @@ class Monologues(Analyzer):
         return result
 
 
-def _describe(turn: Turn, quote_words: int) -> dict:
+def _describe(turn: Turn, quote_words: int) -> LongTurn:
     return {
         "speaker": turn.speaker,
         "start": round(turn.start, 2),

@@ -7,18 +7,49 @@ Whisper leaves out most hesitations, so this is the pace of the words, not of ev
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import roles
-from rehearse.analysis import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 
 
+class SpeakerPace(TypedDict):
+    words: int
+    talk_time: float
+    wpm: float | None  # None: too little talk to measure
+    timeline: list[dict[str, Any]]
+
+
+class PaceSection(Section):
+    low: float
+    high: float
+    by_speaker: dict[str, SpeakerPace]
+
+
+def _pace(section: PaceSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    return mine["wpm"] if mine else None
+
+
 class Pace(Analyzer):
     name = "pace"
     title = {"en": "Pace", "fr": "Débit"}
+    figures = (
+        Figure(
+            "pace",
+            ("Your pace", "Votre débit"),
+            "wpm",
+            _pace,
+            (
+                "Pick up the pace: prepare the first sentence of your key stories.",
+                "Accélérez un peu : préparez la première phrase de vos histoires clés.",
+            ),
+            ("Slow down: pause after each key point.", "Ralentissez : une pause après chaque idée clé."),
+        ),
+    )
     options = (
         Option(
             "low", 100.0, "Slower than this many words per minute is flagged (Microsoft Speaker Coach: 100)."
@@ -30,9 +61,9 @@ class Pace(Analyzer):
         Option("min_talk", 10.0, "Seconds of a speaker's talk a window needs before its pace is given."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> PaceSection:
         labels = {s.id: s.label for s in conversation.speakers}
-        by_speaker: dict[str, dict] = {}
+        by_speaker: dict[str, SpeakerPace] = {}
         for speaker in labels:
             spans = [(s.start, s.end) for s in conversation.segments if s.speaker == speaker]
             # A word attached to the previous one (French "l'" + "équipe") is not a new word.
@@ -44,7 +75,7 @@ class Pace(Analyzer):
                 "wpm": round(60 * len(words) / talk, 1) if talk >= options["min_talk"] else None,
                 "timeline": _timeline(spans, [w.start for w in words], conversation.duration, options),
             }
-        result: dict[str, Any] = {"low": options["low"], "high": options["high"], "by_speaker": by_speaker}
+        result: PaceSection = {"low": options["low"], "high": options["high"], "by_speaker": by_speaker}
         measured = {s: v["wpm"] for s, v in by_speaker.items() if v["wpm"] is not None}
         result["summary"] = "; ".join(
             say(lang, f"{labels[s]} {wpm:.0f} words/min", f"{labels[s]} {wpm:.0f} mots/min")

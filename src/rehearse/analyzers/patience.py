@@ -10,18 +10,48 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from statistics import median
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import roles
-from rehearse.analysis import Analyzer, Option, not_separated
-from rehearse.conversation import Conversation, Turn, join_words
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.coaching import you as roles
+from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, say
+
+
+class SpeakerPatience(TypedDict):
+    count: int
+    median: float | None
+    mean: float | None
+    quick: int
+    long: int
+
+
+class PatienceSection(Section, total=False):
+    by_speaker: dict[str, SpeakerPatience]
+    long_pauses: list[dict[str, Any]]
+
+
+def _patience(section: PatienceSection, you: str) -> float | None:
+    mine = section.get("by_speaker", {}).get(you)
+    return mine["median"] if mine else None
 
 
 class Patience(Analyzer):
     name = "patience"
     title = {"en": "Patience", "fr": "Patience"}
+    figures = (
+        Figure(
+            "patience",
+            ("Your pause before speaking", "Votre temps avant de parler"),
+            "seconds",
+            _patience,
+            (
+                "Leave a beat after they stop: they often add the most useful part.",
+                "Laissez un temps quand l'autre se tait : il ajoute souvent l'essentiel.",
+            ),
+        ),
+    )
     options = (
         Option(
             "quick", 0.2, "Taking the floor sooner than this (seconds) after the other stops is cutting in."
@@ -35,13 +65,13 @@ class Patience(Analyzer):
         Option("context_words", 8, "Words quoted before and after a long pause."),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> PatienceSection:
         if not conversation.separated:
             return not_separated(conversation, lang, by_speaker={}, long_pauses=[])
         labels = {s.id: s.label for s in conversation.speakers}
-        handovers = floor_changes(conversation.turns)
+        handovers = conversation.floor_changes()
         n = int(options["context_words"])
-        by_speaker: dict[str, dict] = {}
+        by_speaker: dict[str, SpeakerPatience] = {}
         for speaker in labels:
             pauses = [gap for previous, turn, gap in handovers if turn.speaker == speaker]
             by_speaker[speaker] = {
@@ -62,7 +92,7 @@ class Patience(Analyzer):
             for previous, turn, gap in handovers
             if gap > options["long_pause"]
         ]
-        result: dict[str, Any] = {
+        result: PatienceSection = {
             "by_speaker": by_speaker,
             "long_pauses": long_pauses,
             "moments": [
@@ -102,16 +132,6 @@ class Patience(Analyzer):
                     )
                 )
         return result
-
-
-def floor_changes(turns: list[Turn]) -> list[tuple[Turn, Turn, float]]:
-    """Each turn that takes the floor from another speaker, with the pause before it (0 if it overlapped)."""
-    ordered = sorted(turns, key=lambda t: t.start)
-    return [
-        (previous, turn, max(turn.start - previous.end, 0.0))
-        for previous, turn in zip(ordered, ordered[1:])
-        if previous.speaker != turn.speaker
-    ]
 
 
 @hookimpl

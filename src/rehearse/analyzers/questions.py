@@ -1,258 +1,106 @@
 """Questions: every question each person asked, open or closed, in French and English.
 
-Whisper both drops and invents question marks, so punctuation is one clue among
-syntax ones (shared/reference/metrics.md, "Questions"):
-
-- *open* questions invite an explanation: how / why / what…, "tell me about",
-  comment / pourquoi / qu'est-ce que / en quoi, "parlez-moi de";
-- *closed* ones call for yes/no, a choice or a single fact: auxiliary first,
-  "est-ce que", subject-verb inversion, or-questions, tags, when / where / who /
-  how many, and statements said as questions.
+What counts as a question, and as an open one, is the grammar of
+:mod:`rehearse.language.questions` (docs/metrics.md#questions).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse import roles
-from rehearse.analysis import Analyzer, Option
-from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.coaching import you as roles
+from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say
-from rehearse.lexicon import normalise, tokens
+from rehearse.language.questions import find
 
 
-@dataclass(frozen=True)
-class Question:
-    kind: str  # "open" | "closed"
-    form: str  # "wh" | "prompt" | "yes-no" | "choice" | "tag" | "declarative"
+class SpeakerQuestions(TypedDict):
+    open: int
+    closed: int
+    by_third: list[int]  # questions in each third of the conversation
 
 
-# --- English -----------------------------------------------------------------
-EN_AUX = frozenset(
-    [
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "can",
-        "could",
-        "would",
-        "will",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "have",
-        "has",
-        "had",
-        "don't",
-        "doesn't",
-        "didn't",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "weren't",
-        "can't",
-        "couldn't",
-        "wouldn't",
-        "won't",
-        "shouldn't",
-        "haven't",
-        "hasn't",
-        "hadn't",
-    ]
-)
-EN_SUBJECTS = frozenset(
-    [
-        "you",
-        "i",
-        "we",
-        "they",
-        "he",
-        "she",
-        "it",
-        "there",
-        "that",
-        "this",
-        "these",
-        "those",
-        "your",
-        "the",
-        "a",
-        "an",
-        "any",
-        "anyone",
-        "someone",
-    ]
-)
-EN_OPEN_WH = frozenset(["how", "why", "what"])
-EN_CLOSED_WH = frozenset(["when", "where", "who", "whom", "whose", "which"])
-EN_FACTUAL_HOW = frozenset(["many", "much", "long", "old", "often", "far", "soon"])
-EN_FACTUAL_WHAT = frozenset(["time", "year", "date", "day", "age"])
-EN_PROMPTS = re.compile(
-    r"\b(tell(ing)? me (about|more)|walk(ing)? me through|talk(ing)? me through|describe|describing|"
-    r"explain|explaining|help me understand|"
-    r"give me an example|share (an|a|some) example|what do you think|how do you feel)\b"
-)
-EN_TAGS = re.compile(r",\s*(right|isn't it|aren't you|don't you|didn't you|isn't that|correct|ok|okay)\s*\?$")
-
-# --- French ------------------------------------------------------------------
-FR_INVERSION = re.compile(r"\b[\w']+-(t-)?(vous|tu|il|elle|ils|elles|on|je)\b")
-FR_OPEN_STARTS = (
-    "comment",
-    "pourquoi",
-    "qu'est-ce",
-    "que pensez",
-    "que penses",
-    "en quoi",
-    "dans quelle mesure",
-    "à quel point",
-    "de quelle manière",
-    "de quelle façon",
-)
-FR_CLOSED_WH = (
-    "quand",
-    "où",
-    "combien",
-    "qui",
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-    "lequel",
-    "laquelle",
-    "à quelle heure",
-)
-FR_PROMPTS = re.compile(
-    r"^(parlez|parle|racontez|raconte|dites|dis|expliquez|explique|décrivez|décris|"
-    r"présentez|présente)(-(moi|nous|vous))?\b"
-)
-FR_TAGS = re.compile(r"(n'est-ce pas|hein|non|d'accord|c'est ça)\s*\?$")
+class QuestionsSection(Section):
+    items: list[dict[str, Any]]
+    by_speaker: dict[str, SpeakerQuestions]
 
 
-def classify(sentence: str, language: str | None) -> Question | None:
-    """Return the question a sentence asks, or ``None`` for a statement.
+def _asked(section: QuestionsSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    return mine["open"] + mine["closed"] if mine else None
 
-    ``language`` picks the rules ("en", "fr"); any other value tries both.
-    """
-    text = normalise(sentence)
-    if not tokens(text):
+
+def _open(section: QuestionsSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    return mine["open"] if mine else None
+
+
+def _open_share(section: QuestionsSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    if not mine or not mine["open"] + mine["closed"]:
         return None
-    marked = text.rstrip().endswith("?")
-    rules = {"en": (_english,), "fr": (_french,)}.get(language or "", (_french, _english))
-    for rule in rules:
-        found = rule(text, marked)
-        if found:
-            return found
-    return Question("closed", "declarative") if marked else None
+    return round(mine["open"] / (mine["open"] + mine["closed"]), 3)
 
 
-def _english(text: str, marked: bool) -> Question | None:
-    words = tokens(text)
-    first, second = words[0], words[1] if len(words) > 1 else ""
-    if EN_PROMPTS.search(text) and (
-        marked
-        or first in EN_AUX
-        or first
-        in {"tell", "walk", "talk", "describe", "explain", "help", "give", "share", "what", "how", "so"}
-    ):
-        return Question("open", "prompt")
-    if marked and EN_TAGS.search(text):
-        return Question("closed", "tag")
-    if first in EN_OPEN_WH or first in EN_CLOSED_WH:
-        if not (
-            marked
-            or second in EN_AUX
-            or second in {"'s", "s"}
-            or (first == "how" and second in EN_FACTUAL_HOW)
-        ):
-            return None  # "What I mean is…", "When I joined…"
-        factual = (
-            first in EN_CLOSED_WH
-            or (first == "how" and second in EN_FACTUAL_HOW)
-            or (first == "what" and second in EN_FACTUAL_WHAT)
-        )
-        return Question("closed" if factual else "open", "wh")
-    if first in EN_AUX and second in EN_SUBJECTS:
-        return Question("closed", "choice" if " or " in text else "yes-no")
-    return None
-
-
-def _french(text: str, marked: bool) -> Question | None:
-    words = tokens(text)
-    head = " ".join(words[:6])
-    if FR_PROMPTS.search(text):
-        return Question("open", "prompt")
-    if marked and FR_TAGS.search(text):
-        return Question("closed", "tag")
-    if text.startswith(("qu'est-ce", "qu’est-ce")):
-        return Question("open", "wh")
-    if text.startswith(("est-ce que", "est-ce qu'")):
-        return Question("closed", "choice" if " ou " in text else "yes-no")
-    asks = marked or "est-ce" in head or bool(FR_INVERSION.search(head))
-    if text.startswith(FR_OPEN_STARTS):
-        return Question("open", "wh") if asks else None  # "Comment dire…" ; "Comme…" never matches
-    if text.startswith(FR_CLOSED_WH) and (words[0] in FR_CLOSED_WH or text.startswith("à quelle")):
-        return Question("closed", "wh") if asks else None  # "Quand je suis arrivé, …"
-    if FR_INVERSION.search(" ".join(words[:4])):
-        return Question("closed", "choice" if " ou " in text else "yes-no")
-    return None
-
-
-def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
-    """Split timed words into sentences at final punctuation."""
-    found: list[list[Word]] = []
-    current: list[Word] = []
-    for word in words:
-        current.append(word)
-        if word.text.rstrip().endswith(("?", ".", "!", "…")):
-            found.append(current)
-            current = []
-    if current:
-        found.append(current)
-    return found
-
-
-def find(conversation: Conversation) -> list[dict[str, Any]]:
-    """Every question asked in the conversation, in time order, with who asked it and its kind.
-
-    Other analyzers (follow-ups, the questions you were asked) build on this list.
-    """
-    items: list[dict[str, Any]] = []
-    for utterance in conversation.utterances:
-        if utterance.backchannel:
-            continue
-        for sentence in sentences(utterance.words):
-            text = join_words(sentence)
-            question = classify(text, conversation.language)
-            if question:
-                items.append(
-                    {
-                        "speaker": utterance.speaker,
-                        "start": sentence[0].start,
-                        "end": sentence[-1].end,
-                        "text": text,
-                        "kind": question.kind,
-                        "form": question.form,
-                        "uncertain": utterance.confidence < UNCERTAIN_BELOW,
-                    }
-                )
-    items.sort(key=lambda q: q["start"])
-    return items
+def _spread(section: QuestionsSection, you: str) -> float | None:
+    mine = section["by_speaker"].get(you)
+    if not mine or not sum(mine["by_third"]):
+        return None
+    return round((mine["by_third"][1] + mine["by_third"][2]) / sum(mine["by_third"]), 3)
 
 
 class Questions(Analyzer):
     name = "questions"
     title = {"en": "Questions", "fr": "Questions"}
+    figures = (
+        Figure(
+            "questions",
+            ("Questions you asked", "Vos questions"),
+            "count",
+            _asked,
+            (
+                "Ask more questions: prepare five before the call.",
+                "Posez plus de questions : préparez-en cinq avant l'échange.",
+            ),
+            (
+                "Fewer, deeper questions: follow up on the answers instead of moving on.",
+                "Moins de questions, plus approfondies : relancez au lieu d'enchaîner.",
+            ),
+        ),
+        Figure(
+            "open_questions",
+            ("Open questions you asked", "Vos questions ouvertes"),
+            "count",
+            _open,
+            (
+                "Ask open questions: “How do you…?”, “Why did you choose…?”",
+                "Posez des questions ouvertes : « Comment faites-vous pour… ? », « Pourquoi ce choix ? »",
+            ),
+        ),
+        Figure(
+            "open_share",
+            ("Share of open questions", "Part de questions ouvertes"),
+            "share",
+            _open_share,
+            (
+                "Turn closed questions into open ones: “How…”, “Why…”, “Tell me about…”.",
+                "Ouvrez vos questions : « Comment… », « Pourquoi… », « Parlez-moi de… ».",
+            ),
+        ),
+        Figure(
+            "questions_spread",
+            ("Questions after the first third", "Questions après le premier tiers"),
+            "share",
+            _spread,
+            (
+                "Spread your questions through the call instead of front-loading them.",
+                "Répartissez vos questions sur tout l'échange au lieu de les poser toutes au début.",
+            ),
+        ),
+    )
     options = (
         Option(
             "min_open_share",
@@ -261,10 +109,10 @@ class Questions(Analyzer):
         ),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
-        items = find(conversation)
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> QuestionsSection:
+        items = [q.to_dict() for q in find(conversation)]
         labels = {s.id: s.label for s in conversation.speakers}
-        by_speaker: dict[str, dict[str, Any]] = {
+        by_speaker: dict[str, SpeakerQuestions] = {
             s: {
                 "open": sum(1 for q in items if q["speaker"] == s and q["kind"] == "open"),
                 "closed": sum(1 for q in items if q["speaker"] == s and q["kind"] == "closed"),

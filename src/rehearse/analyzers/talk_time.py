@@ -3,17 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
-from rehearse.analysis import Analyzer, Option, why_not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, why_not_separated
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, percent, say
 
 
+class SpeakerTalk(TypedDict):
+    talk_time: float
+    share: float
+
+
+class TalkTimeSection(Section):
+    speakers: dict[str, SpeakerTalk]
+    speech_time: float
+    overlap_time: float
+    silence_share: float
+
+
+def _talk_share(section: TalkTimeSection, you: str) -> float | None:
+    mine = section["speakers"].get(you)
+    return mine["share"] if mine else None
+
+
 class TalkTime(Analyzer):
     name = "talk_time"
     title = {"en": "Talk time", "fr": "Temps de parole"}
+    figures = (
+        Figure(
+            "talk_share",
+            ("Your talk share", "Votre temps de parole"),
+            "share",
+            _talk_share,
+            (
+                "Say more: develop your answers with an example and its result.",
+                "Développez davantage : un exemple et son résultat.",
+            ),
+            (
+                "Listen more: ask, then let them talk; note your point instead of making it now.",
+                "Écoutez davantage : posez la question, laissez parler, notez votre idée au lieu de la dire.",
+            ),
+        ),
+    )
     options = (
         Option(
             "dominant_share",
@@ -22,18 +55,18 @@ class TalkTime(Analyzer):
         ),
     )
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> TalkTimeSection:
         ids = [s.id for s in conversation.speakers]
         talk = talk_times(conversation.segments, ids)
         speech = sum(talk.values())
         anyone = union_length((s.start, s.end) for s in conversation.segments)
         overlap = speech - anyone
         silence = max(conversation.duration - anyone, 0.0)
-        per_speaker = {
+        per_speaker: dict[str, SpeakerTalk] = {
             s: {"talk_time": round(t, 2), "share": round(t / speech, 4) if speech else 0.0}
             for s, t in talk.items()
         }
-        result: dict[str, Any] = {
+        result: TalkTimeSection = {
             "speakers": per_speaker,
             "speech_time": round(anyone, 2),
             "overlap_time": round(overlap, 2),

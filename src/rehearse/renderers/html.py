@@ -11,10 +11,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from rehearse import coach
+from rehearse.coaching import scorecard
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, say
-from rehearse.rendering import (
+from rehearse.i18n import clock, duration, figure_text, say, trend_text
+from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
     headline,
@@ -268,8 +268,9 @@ def _progress(report: dict, lang: str) -> list[str]:
         return []
     charts = []
     w, h, pad = 220, 70, 8
+    declared = scorecard.declared()
     for name, figure in figures.items():
-        metric = coach.METRICS[name]
+        metric = declared[name].figure
         values = figure["values"]
         known = [v for v in values if v is not None]
         bounds = [b for b in (figure["min"], figure["max"]) if b is not None]
@@ -295,8 +296,8 @@ def _progress(report: dict, lang: str) -> list[str]:
                 for i, v in enumerate(values)
                 if v is not None
             )
-            + f'</svg><div class="target">{escape(coach.show(known[0], metric.unit, lang))} → '
-            f"{escape(coach.show(known[-1], metric.unit, lang))} · {escape(coach.trend_text(figure['trend'], lang))}</div></div>"
+            + f'</svg><div class="target">{escape(figure_text(known[0], metric.unit, lang))} → '
+            f"{escape(figure_text(known[-1], metric.unit, lang))} · {escape(trend_text(figure['trend'], lang))}</div></div>"
         )
     count = len(found.get("sessions", []))
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from rehearse.hookspecs import hookimpl
-from rehearse.rendering import Renderer
+from rehearse.renderers.base import Renderer
 from rehearse.report import json_default
 
 

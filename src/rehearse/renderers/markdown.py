@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, percent, say
-from rehearse.rendering import (
+from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
     headline,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rehearse.hookspecs import hookimpl
-from rehearse.rendering import Renderer
+from rehearse.renderers.base import Renderer
 
 
 class RttmRenderer(Renderer):

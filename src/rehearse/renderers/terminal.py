@@ -6,7 +6,7 @@ import io
 
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, percent, say
-from rehearse.rendering import (
+from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
     headline,

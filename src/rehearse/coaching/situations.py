@@ -1,6 +1,10 @@
-"""Practice situations: what each person should aim for, and questions to practise with.
+"""Practice situations, each in one place: its name and title, who the user is in it, the
+brief for both people, the targets the report judges the user against, and questions to
+practise with.
 
-The question bank is data: ``questions/<lang>.toml``, one list per profile.
+Adding a situation means adding it to ``NAMES``, ``TITLES``, ``BRIEFS`` and ``TARGETS`` here,
+and a list to each question bank (``questions/<lang>.toml``, one list per situation). The
+sources of the targets are in docs/metrics.md and docs/report.md#targets.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from rehearse.errors import OptionError
 from rehearse.i18n import say
 
 NAMES = ("job-interview", "informational", "reverse", "client-discovery")
+GENERAL = "general"  # the targets when no situation is given
+# In these situations the user is the one who asks; in a job interview, the one who answers.
+USER_ASKS = frozenset(["informational", "reverse", "client-discovery"])
 TITLES = {
     "job-interview": ("job interview", "entretien d'embauche"),
     "informational": ("informational interview", "entretien informatif"),
@@ -110,7 +117,7 @@ def questions(profile: str, lang: str, count: int = 4, seed: int | None = None) 
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     bank = tomllib.loads(
-        (resources.files("rehearse") / "questions" / f"{lang}.toml").read_text(encoding="utf-8")
+        (resources.files("rehearse.coaching") / "questions" / f"{lang}.toml").read_text(encoding="utf-8")
     )
     pool = list(bank.get(profile, []))
     random.Random(seed).shuffle(pool)
@@ -123,3 +130,59 @@ def heading(lang: str) -> tuple[str, str, str]:
         say(lang, "For you", "Pour vous"),
         say(lang, "Questions to use", "Questions à poser"),
     )
+
+
+# Targets: metric -> (min, max, source). None is an open end.
+Target = tuple[float | None, float | None, str]
+_PACE: Target = (100, 165, "Microsoft Speaker Coach: 100–165 words a minute")
+_FILLERS: Target = (None, 0.04, "Read.ai flags more than 4% of words")
+_INTERRUPT: Target = (None, 1, "conversation analysis: don't cut the other person off (rehearse default)")
+TARGETS: dict[str, dict[str, Target]] = {
+    GENERAL: {
+        "longest_turn": (None, 120, "Gong: keep an overview under 2 minutes"),
+        "interruptions": _INTERRUPT,
+        "pace": _PACE,
+        "filler_share": _FILLERS,
+    },
+    "job-interview": {
+        "talk_share": (0.5, 0.8, "the candidate answers, so talks most (rehearse default)"),
+        "median_answer": (30, 120, "most interview answers run 30 s to 2 min"),
+        "longest_turn": (None, 150, "answers bounded near 2 min (rehearse default, 30 s of slack)"),
+        "interruptions": _INTERRUPT,
+        "questions": (2, None, "a couple of questions of your own at the end"),
+        "pace": _PACE,
+        "filler_share": _FILLERS,
+    },
+    "informational": {
+        "talk_share": (None, 0.3, "in an informational interview you mostly listen"),
+        "open_questions": (5, None, "many open questions (rehearse default)"),
+        "open_share": (0.6, None, "open questions rather than closed ones (rehearse default)"),
+        "longest_turn": (None, 60, "you listen: keep your turns short (rehearse default)"),
+        "interruptions": _INTERRUPT,
+        "pace": _PACE,
+        "filler_share": _FILLERS,
+    },
+    "reverse": {
+        "talk_share": (None, 0.5, "in a reverse interview you ask and they answer (rehearse default)"),
+        "questions": (5, None, "you lead with questions (rehearse default)"),
+        "open_share": (0.5, None, "open questions rather than closed ones (rehearse default)"),
+        "follow_ups": (2, None, "follow up on the answers: the heart of a reverse interview"),
+        "interruptions": _INTERRUPT,
+        "pace": _PACE,
+        "filler_share": _FILLERS,
+    },
+    "client-discovery": {
+        "talk_share": (None, 0.65, "Gong: best calls near 43% seller talk, results drop above 65%"),
+        "questions": (11, 14, "Gong: 11–14 questions per discovery call"),
+        "questions_spread": (0.5, None, "Gong: questions spread through the call, not front-loaded"),
+        "longest_turn": (None, 120, "Gong: keep a company overview under 2 minutes"),
+        "patience": (
+            0.6,
+            None,
+            "Gong: top sellers pause longer before answering (secondary; rehearse default)",
+        ),
+        "interruptions": _INTERRUPT,
+        "pace": _PACE,
+        "filler_share": _FILLERS,
+    },
+}

@@ -6,8 +6,8 @@ overlaps come from here:
 - one speaker per channel: per-channel energy, with the other person's voice
   leaking into a mic (crosstalk) told apart by its level relative to the
   leaking channel;
-- one channel: Silero VAD (bundled with faster-whisper) finds speech; who said
-  it is left to diarization.
+- one channel: Silero VAD (bundled with faster-whisper, reached through
+  :mod:`rehearse.transcription.whisper`) finds speech; who said it is left to diarization.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Segment
 
 FRAME_SECONDS = 0.01
@@ -68,16 +68,11 @@ def voice_activity(
 ) -> list[Segment]:
     """Speech segments of a single-channel recording, from Silero VAD."""
     settings = settings or ActivitySettings()
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from rehearse.transcription.whisper import speech_spans
 
-    options = VadOptions(
-        min_silence_duration_ms=int(settings.max_gap * 1000),
-        min_speech_duration_ms=int(settings.min_speech * 1000),
-        speech_pad_ms=30,
-    )
-    spans = get_speech_timestamps(samples, options)
     return [
-        Segment(speaker, round(s["start"] / SAMPLE_RATE, 2), round(s["end"] / SAMPLE_RATE, 2)) for s in spans
+        Segment(speaker, start, end)
+        for start, end in speech_spans(samples, settings.max_gap, settings.min_speech)
     ]
 
 

@@ -1,21 +1,23 @@
-"""Speech to timed words with faster-whisper. Its types stop here."""
+"""The built-in transcriber: speech to timed words with faster-whisper.
+
+This module and :mod:`rehearse.transcription.model_files` are the only ones that import
+faster_whisper: its types stop here, and the rest of rehearse sees :class:`Word` and
+:class:`Transcription`. It also lends its bundled Silero VAD to the audio stage.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Word
 from rehearse.errors import ModelError
 from rehearse.hookspecs import hookimpl
-
-ProgressCallback = Callable[[float], None]
+from rehearse.transcription.base import ProgressCallback, SpeechToText, TranscriberBackend, Transcription
 
 # Whisper writes these on silence or music; they were never said.
 HALLUCINATIONS = re.compile(
@@ -30,14 +32,6 @@ CHUNK_SEARCH_SECONDS = 60.0  # a chunk ends at the quietest moment of its last m
 QUIET_WINDOW_SECONDS = 0.4
 
 
-@dataclass
-class Transcription:
-    words: list[Word]
-    language: str
-    language_probability: float
-    dropped: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class WhisperSettings:
     model_path: str
@@ -46,42 +40,6 @@ class WhisperSettings:
     language: str | None = None
     beam_size: int = 5
     chunk_seconds: float = CHUNK_SECONDS
-
-
-class SpeechToText(Protocol):
-    """A loaded speech-to-text model, as the pipeline uses it."""
-
-    def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
-        """Timed words of 16 kHz mono ``audio`` (float32), with the language heard."""
-        ...
-
-    def transcribe_clips(
-        self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
-    ) -> list[Word]:
-        """Words said in short ``spans`` (seconds) of one channel, in recording time."""
-        ...
-
-
-class TranscriberBackend:
-    """Base of transcriber plugins: turns ``--model`` and friends into a :class:`SpeechToText`.
-
-    ``load`` may take seconds (it is shown as the "model" progress stage) and raises
-    :class:`rehearse.errors.ModelError` with the way out when the model cannot be had.
-    """
-
-    name: str = ""
-    description: str = ""
-
-    def load(
-        self,
-        model: str,
-        *,
-        device: str = "cpu",
-        compute_type: str = "int8",
-        language: str | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> SpeechToText:
-        raise NotImplementedError
 
 
 class FasterWhisperBackend(TranscriberBackend):
@@ -97,9 +55,9 @@ class FasterWhisperBackend(TranscriberBackend):
         language: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> SpeechToText:
-        from rehearse import models
+        from rehearse.transcription import model_files
 
-        path = models.resolve(model, progress)
+        path = model_files.resolve(model, progress)
         return Transcriber(WhisperSettings(path, device, compute_type, language))
 
 
@@ -108,10 +66,35 @@ def register_transcribers(register):  # type: ignore[no-untyped-def]
     register(FasterWhisperBackend())
 
 
-def supported_languages() -> tuple[str, ...]:
-    from faster_whisper.tokenizer import _LANGUAGE_CODES
+# The languages multilingual Whisper models know (WhisperModel.supported_languages once a model
+# is loaded; tests/test_e2e.py checks this copy against it). Kept here so that checking
+# --language does not load a model.
+LANGUAGES = (
+    "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi "
+    "hr ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no "
+    "oc pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo "
+    "zh yue"
+).split()
 
-    return tuple(_LANGUAGE_CODES)
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(LANGUAGES)
+
+
+def speech_spans(samples: np.ndarray, min_silence: float, min_speech: float) -> list[tuple[float, float]]:
+    """Where there is speech in 16 kHz mono ``samples``, in seconds, by the Silero VAD that
+    faster-whisper bundles."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(
+        min_silence_duration_ms=int(min_silence * 1000),
+        min_speech_duration_ms=int(min_speech * 1000),
+        speech_pad_ms=30,
+    )
+    return [
+        (round(s["start"] / SAMPLE_RATE, 2), round(s["end"] / SAMPLE_RATE, 2))
+        for s in get_speech_timestamps(samples, options)
+    ]
 
 
 CLIP_PAD = 0.15  # seconds kept around each overlapped utterance

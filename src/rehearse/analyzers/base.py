@@ -1,28 +1,78 @@
 """What an analyzer is, how its options are set, and how analyzers run.
 
 An analyzer reads a :class:`~rehearse.conversation.Conversation` and returns a
-JSON-ready ``dict``. Renderers understand a few common keys, so any analyzer
-shows up in every report format:
+JSON-ready ``dict`` (its :class:`Section` of the report). Renderers understand a few
+common keys, so any analyzer shows up in every report format:
 
 - ``summary``: one line saying what was found;
 - ``advice``: a list of short, actionable sentences;
 - ``moments``: a list of ``{"time", "speaker", "label", "text"}`` worth replaying;
 - ``available``: ``False`` (with ``summary`` saying why) when the analysis cannot
   be done on this conversation.
+
+The figures of its section that the coach may judge against a situation's targets, an
+analyzer declares as :class:`Figure` objects: the coach reads them through these, never
+by a path into the dict.
 """
 
 from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from rehearse.conversation import Attribution, Conversation
 from rehearse.errors import OptionError
 from rehearse.i18n import say
 from rehearse.report import json_default
+
+
+class Moment(TypedDict, total=False):
+    """A moment worth replaying: ``time`` (seconds) and ``text`` at least."""
+
+    time: float
+    speaker: str
+    label: str
+    text: str
+    uncertain: bool
+
+
+class Section(TypedDict, total=False):
+    """The keys every format shows; an analyzer's section adds its own figures."""
+
+    title: str
+    summary: str
+    advice: list[str]
+    moments: list[Moment]
+    available: bool
+    error: str
+    traceback: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of an analyzer's section that the coach may judge against a target.
+
+    ``read(section, you)`` takes the analyzer's own section and the id of the speaker being
+    coached, and returns the figure (``None`` when it was not measured). ``unit`` is one of
+    "share", "seconds", "count", "wpm", "per_minute"; ``too_low`` and ``too_high`` are the
+    advice (English, French) when the figure misses its target on that side.
+    """
+
+    name: str
+    label: tuple[str, str]
+    unit: str
+    read: Callable[[Any, str], float | None]
+    too_low: tuple[str, str] = ("", "")
+    too_high: tuple[str, str] = ("", "")
+
+    def value(self, section: Mapping[str, Any] | None, you: str | None) -> float | None:
+        """The figure for ``you``; None without a speaker to coach or when the analyzer failed."""
+        if you is None or section is None or section.get("error"):
+            return None
+        return self.read(section, you)
 
 
 @dataclass(frozen=True)
@@ -51,8 +101,10 @@ class Analyzer:
     # A plain title, or one per report language: {"en": "Questions", "fr": "Questions"}.
     title: ClassVar[str | Mapping[str, str]]
     options: ClassVar[tuple[Option, ...]] = ()
+    # The figures of this analyzer's section that a situation's targets may name.
+    figures: ClassVar[tuple[Figure, ...]] = ()
 
-    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
+    def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
         raise NotImplementedError
 
     def defaults(self) -> dict[str, Any]:
@@ -69,7 +121,7 @@ def why_not_separated(conversation: Conversation, lang: str) -> str:
     )
 
 
-def not_separated(conversation: Conversation, lang: str, **empty: Any) -> dict:
+def not_separated(conversation: Conversation, lang: str, **empty: Any) -> Any:
     """The section of an analyzer that compares speakers, when there is only one to compare."""
     return {
         "available": False,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rehearse.audio import SAMPLE_RATE
+from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.errors import ModelError
 
 if TYPE_CHECKING:

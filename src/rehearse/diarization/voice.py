@@ -1,4 +1,4 @@
-"""Who spoke when on one microphone: voice embeddings, clustered.
+"""The built-in diarizer, ``voice``: who spoke when on one microphone, from voice embeddings.
 
 1. Speech regions from Silero VAD.
 2. Embeddings of overlapping windows (1.6 s, the encoder's training length, every 0.4 s);
@@ -14,17 +14,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rehearse import voice
-from rehearse.audio import excerpt
+from rehearse.audio.decode import excerpt
 from rehearse.conversation import Segment
+from rehearse.diarization import encoder
+from rehearse.diarization.base import TOO_LITTLE_SPEECH, Diarization, Diarizer, ProgressCallback
 from rehearse.hookspecs import hookimpl
 
-ProgressCallback = Callable[[float], None]
 FRAME = 0.01  # seconds per mel frame
 
 
@@ -49,38 +48,6 @@ class DiarizationSettings:
     pause_switch_cost: float = 0.5
     min_speech: float = 2.0  # under this much speech there is nothing to compare
     confident_margin: float = 0.10  # similarity margin that counts as a sure attribution
-
-
-TOO_LITTLE_SPEECH = "too_little_speech"
-
-
-@dataclass
-class Diarization:
-    segments: list[Segment]  # speech per speaker, with ``confidence`` in [0, 1]
-    speakers: list[str]
-    # Why speakers were not told apart: TOO_LITTLE_SPEECH, or a plugin's own sentence.
-    unseparated: str | None = None
-
-
-class Diarizer:
-    """Base of diarizer plugins: attribute the speech of a one-channel recording to speakers.
-
-    ``speech`` holds the (start, end) seconds where voice activity detection heard speech;
-    ``speakers`` forces the number of speakers when given. Return speakers named S1, S2, …
-    in order of first appearance.
-    """
-
-    name: str = ""
-    description: str = ""
-
-    def diarize(
-        self,
-        samples: np.ndarray,
-        speech: list[tuple[float, float]],
-        speakers: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> Diarization:
-        raise NotImplementedError
 
 
 class VoiceDiarizer(Diarizer):
@@ -120,8 +87,8 @@ def diarize(
         return Diarization(segments, ["S1"], unseparated=TOO_LITTLE_SPEECH)
 
     # Loudness is judged on the speech alone, as resemblyzer does after trimming silences.
-    gain = voice.volume_gain(excerpt(samples, speech, total))
-    mels = voice.mel_frames(samples * np.float32(gain))
+    gain = encoder.volume_gain(excerpt(samples, speech, total))
+    mels = encoder.mel_frames(samples * np.float32(gain))
     windows = _windows(speech, len(mels), settings)
     embeddings = _embed(mels, windows, progress)
 
@@ -158,9 +125,9 @@ def _embed(mels: np.ndarray, windows: list[tuple[int, int]], progress: ProgressC
         by_length.setdefault(hi - lo, []).append(index)
     done = 0
     for indices in by_length.values():
-        for i in range(0, len(indices), voice.BATCH):
-            batch = indices[i : i + voice.BATCH]
-            out[batch] = voice.embed_frames(np.stack([mels[windows[j][0] : windows[j][1]] for j in batch]))
+        for i in range(0, len(indices), encoder.BATCH):
+            batch = indices[i : i + encoder.BATCH]
+            out[batch] = encoder.embed_frames(np.stack([mels[windows[j][0] : windows[j][1]] for j in batch]))
             done += len(batch)
             if progress:
                 progress(done / len(windows))

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from rehearse import lexicon
 from rehearse.conversation import Segment, Turn, Utterance, Word
+from rehearse.language import lexicon
 
 
 @dataclass(frozen=True)

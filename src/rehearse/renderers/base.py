@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rehearse import profiles
+from rehearse.coaching import situations as profiles
 from rehearse.i18n import say
 
 

@@ -8,7 +8,6 @@ voice is closest becomes role "me" — if the match is clear enough.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import RehearseError
+from rehearse.paths import data_dir
 
 FORMAT = "rehearse.voiceprint/1"
 MIN_SPEECH_SECONDS = 5.0
@@ -46,22 +46,15 @@ class Match:
     similarities: dict[str, float]
 
 
-def data_dir() -> Path:
-    """Where rehearse keeps what is yours: REHEARSE_DATA_DIR, else the platform's user data dir."""
-    if os.environ.get("REHEARSE_DATA_DIR"):
-        return Path(os.environ["REHEARSE_DATA_DIR"])
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("rehearse", appauthor=False))
-
-
 def path() -> Path:
     return data_dir() / "voiceprint.json"
 
 
 def enroll(samples: np.ndarray, source: str) -> VoicePrint:
     """A voice print from a recording of the user alone (16 kHz mono)."""
-    from rehearse import activity, audio, voice
+    from rehearse.audio import activity
+    from rehearse.audio import decode as audio
+    from rehearse.diarization import encoder as voice
 
     speech = [(s.start, s.end) for s in activity.voice_activity(samples, "me")]
     said = audio.excerpt(samples, speech, 60.0)
@@ -122,7 +115,7 @@ def forget() -> bool:
 def similarity_to(print_: VoicePrint) -> Callable[[np.ndarray], float]:
     """How like the voice print a stretch of 16 kHz speech sounds (cosine similarity); the voice
     model is loaded now, so the first call is as quick as the others."""
-    from rehearse import voice
+    from rehearse.diarization import encoder as voice
 
     voice.embed(np.zeros(voice.SAMPLE_RATE * 2, np.float32))
     return lambda samples: float(np.dot(print_.embedding, voice.embed(samples)))

@@ -1,0 +1,1 @@
+"""Stage 1, the audio: decoding a recording, and where there is speech on each channel."""
