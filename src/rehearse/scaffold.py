@@ -20,7 +20,7 @@ version = "0.1.0"
 description = "A rehearse analyzer: {name}"
 readme = "README.md"
 requires-python = ">=3.10"
-dependencies = ["rehearse"]
+dependencies = ["rehearse-coach"]  # rehearse, the interview coach (import name: rehearse)
 
 [project.optional-dependencies]
 test = ["pytest"]
@@ -49,10 +49,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analyzers.base import Analyzer, Option
-from rehearse.conversation import Conversation
-from rehearse.hookspecs import hookimpl
-from rehearse.i18n import say
+from rehearse import Analyzer, Conversation, Option, hookimpl, say
 
 
 class {cls}(Analyzer):

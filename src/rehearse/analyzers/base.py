@@ -174,10 +174,13 @@ def run(
     lang: str,
 ) -> dict[str, dict]:
     """Run every analyzer; one that fails gets an error section instead of sinking the report."""
+    from rehearse.plugins import traced
+
     results: dict[str, dict] = {}
     for name, analyzer in analyzers.items():
         try:
-            result = analyzer.analyze(conversation, settings.get(name, analyzer.defaults()), lang)
+            with traced(lambda name=name: f"analyze {name}"):  # type: ignore[misc]
+                result = analyzer.analyze(conversation, settings.get(name, analyzer.defaults()), lang)
             if not isinstance(result, dict):
                 raise TypeError(f"returned {type(result).__name__}, not a dict")
             try:

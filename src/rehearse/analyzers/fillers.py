@@ -1,6 +1,6 @@
 """Fillers: "um", "you know", "euh", "du coup"… per minute of talk and as a share of words.
 
-Read.ai flags more than 4% of words (shared/reference/metrics.md). Whisper tends to leave
+Read.ai flags more than 4% of words (docs/metrics.md#fillers). Whisper tends to leave
 hesitations like "um" and "euh" out of its transcript, so the counts are a floor.
 """
 

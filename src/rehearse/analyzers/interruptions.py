@@ -1,6 +1,6 @@
 """Interruptions: who started talking while the other held the floor.
 
-Following conversation analysis (shared/reference/metrics.md): backchannels and
+Following conversation analysis (docs/metrics.md#interruptions): backchannels and
 terminal overlaps (the other was finishing) are not interruptions. An
 interruption is *successful* when the first speaker stops and the floor changes,
 *unsuccessful* when the first speaker carries on and the interrupter drops out.

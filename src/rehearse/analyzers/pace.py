@@ -1,6 +1,6 @@
 """Pace: words per minute of each speaker's own talk time, overall and minute by minute.
 
-Microsoft Speaker Coach recommends 100–165 words per minute (shared/reference/metrics.md).
+Microsoft Speaker Coach recommends 100–165 words per minute (docs/metrics.md#pace).
 Whisper leaves out most hesitations, so this is the pace of the words, not of every sound.
 """
 

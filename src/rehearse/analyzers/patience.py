@@ -1,7 +1,7 @@
 """Patience: the pause each person leaves after the other stops, before taking the floor.
 
 People usually answer within about 200 ms (Levinson & Torreira 2015); Gong found top
-sellers leave ~1.5 s after an objection, others ~0.3 s (secondary; shared/reference/metrics.md).
+sellers leave ~1.5 s after an objection, others ~0.3 s (secondary; docs/metrics.md#patience).
 A pause taken while the other was still talking counts as 0. Long pauses are shown
 in context: after which words, and what came next.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rehearse import __version__
+from rehearse._version import __version__
 
 EXIT_ERROR = 1
 EXIT_ANALYZER_FAILED = 3

@@ -66,3 +66,26 @@ def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | Non
             label = say(lang, f"Speaker {i + 1}", f"Personne {i + 1}") + where
             speakers.append(Speaker(s, label, None, channel))
     return speakers
+
+
+def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | None:
+    """What the report says about who it coaches, when that is unknown or only guessed."""
+    if focus.speaker is None:
+        return say(
+            lang,
+            "Targets are not judged: rehearse does not know which speaker is you "
+            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the questions).",
+            "Objectifs non évalués : rehearse ne sait pas quel interlocuteur vous êtes "
+            "(--me S1, une empreinte vocale avec « rehearse voice enroll », ou --profile).",
+        )
+    if focus.source != "profile":
+        return None
+    label = conversation.speaker(focus.speaker).label
+    asking = conversation.profile in USER_ASKS
+    return say(
+        lang,
+        f"{label} is taken to be you, as the one {'asking' if asking else 'answering'} the questions; "
+        "--me S1 or S2 says otherwise.",
+        f"{label} est considéré comme vous : c’est la personne qui {'pose les' if asking else 'répond aux'} "
+        "questions ; --me S1 ou S2 pour corriger.",
+    )

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rehearse.conversation import Segment
+from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Segment
+from rehearse.i18n import percent, say
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,3 +49,45 @@ class Diarizer:
         progress: ProgressCallback | None = None,
     ) -> Diarization:
         raise NotImplementedError
+
+
+def attribution_notes(
+    source: Attribution, unseparated: str | None, speakers: list[str], segments: list[Segment], lang: str
+) -> list[str]:
+    """What the report says about how who-spoke-when was found, and how far to trust it."""
+    if source is Attribution.SINGLE and unseparated == TOO_LITTLE_SPEECH:
+        return [
+            say(
+                lang,
+                "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.",
+                "Moins de 2 secondes de parole : trop peu pour distinguer les voix, aucune comparaison.",
+            )
+        ]
+    if source is Attribution.SINGLE and unseparated:
+        return [unseparated]
+    if source is not Attribution.VOICES:
+        return []
+    notes = [
+        say(
+            lang,
+            f"One channel: {len(speakers)} voice(s) told apart by how they sound. Figures are "
+            "approximate, and speech where two people talk at once goes to one of them. "
+            "For exact figures, record with one mic per person.",
+            f"Une seule piste : {len(speakers)} voix distinguée(s) à leur timbre. Les chiffres sont "
+            "approximatifs, et quand deux personnes parlent en même temps, le temps va à l'une d'elles. "
+            "Pour des chiffres exacts, enregistrez avec un micro par personne.",
+        )
+    ]
+    speech = sum(s.duration for s in segments)
+    unsure = sum(s.duration for s in segments if s.confidence < UNCERTAIN_BELOW)
+    if speech and unsure / speech >= 0.05:
+        notes.append(
+            say(
+                lang,
+                f"Who spoke is uncertain for {percent(unsure / speech)} of the speech; "
+                "moments resting on it are marked (?).",
+                f"L'attribution est incertaine pour {percent(unsure / speech)} de la parole ; "
+                "les moments concernés sont marqués (?).",
+            )
+        )
+    return notes

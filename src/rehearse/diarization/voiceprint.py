@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import RehearseError
+from rehearse.i18n import say
 from rehearse.paths import data_dir
 
 FORMAT = "rehearse.voiceprint/1"
@@ -130,3 +131,15 @@ def match(print_: VoicePrint, voices: dict[str, np.ndarray]) -> Match:
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MATCH_MARGIN:
         return Match(None, similarities)
     return Match(ranked[0][0], similarities)
+
+
+def no_match_note(similarities: dict[str, float], lang: str) -> str:
+    """The report's note when nobody sounds clearly like the voice print."""
+    closest = max(similarities.items(), key=lambda item: item[1])
+    return say(
+        lang,
+        f"Nobody sounds clearly like your voice print (closest: {closest[0]}, similarity "
+        f"{closest[1]:.2f}), so no one is marked as you; --me tells rehearse who you are.",
+        f"Personne ne ressemble nettement à votre empreinte vocale (le plus proche : {closest[0]}, "
+        f"similarité {closest[1]:.2f}) ; --me indique qui vous êtes.",
+    )

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 # Continuers and acknowledgements: they show listening and do not take the floor
-# (shared/reference/metrics.md, "Interruptions").
+# (docs/metrics.md#interruptions).
 BACKCHANNELS = frozenset(
     [
         "mm",
@@ -201,7 +201,7 @@ def sounds_unfinished(text: str) -> bool:
     return stripped[-1] not in ".!?"
 
 
-# Hesitations and verbal tics (shared/reference/metrics.md, "Fillers"). Words that are fillers
+# Hesitations and verbal tics (docs/metrics.md#fillers). Words that are fillers
 # only in some uses ("like", "genre", "voilà", "sort of") are matched in those uses alone.
 FILLER_PATTERNS = {
     "en": [

@@ -31,16 +31,6 @@ class InputDevice:
     is_default: bool
 
 
-def _sounddevice():  # type: ignore[no-untyped-def]
-    try:
-        import sounddevice
-    except OSError as exc:  # the PortAudio library itself is missing
-        raise RecordingError(
-            f"cannot reach the sound system: {exc} (install PortAudio: apt install libportaudio2)"
-        ) from exc
-    return sounddevice
-
-
 def input_devices() -> list[InputDevice]:
     sd = sounddevice()
     try:

