@@ -1,4 +1,6 @@
 import hashlib
+import socket
+import threading
 import time
 
 import pytest
@@ -68,6 +70,14 @@ def test_model_directory_must_hold_a_model(tmp_path):
         models.resolve(str(tmp_path / "nowhere") + "/")
 
 
+def test_a_model_directory_without_its_tokenizer_is_refused_not_completed_online(tmp_path):
+    (tmp_path / "model.bin").write_bytes(b"")
+    with pytest.raises(ModelError, match="no tokenizer.json here"):
+        models.resolve(str(tmp_path))
+    (tmp_path / "tokenizer.json").write_text("{}")
+    assert models.resolve(str(tmp_path)) == str(tmp_path)
+
+
 def test_unknown_model_name():
     with pytest.raises(ModelError, match="unknown model 'huge'"):
         models.resolve("huge")
@@ -80,3 +90,26 @@ def test_a_size_name_offline_fails_fast_with_the_way_out(monkeypatch, tmp_path):
     with pytest.raises(ModelError, match="no network to fetch it.*--model PATH"):
         models.resolve("tiny")
     assert time.monotonic() - started < 10
+
+
+def test_a_size_name_fails_fast_when_dns_never_answers(monkeypatch, tmp_path):
+    """socket.create_connection's timeout does not cover the name lookup: a DNS server that
+    never answers held the hub probe for over ten seconds."""
+    import faster_whisper.utils  # noqa: F401 - loaded here, so the clock times the probe only
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    released = threading.Event()
+
+    def silent_dns(*args, **kwargs):
+        released.wait(10)  # what glibc gives a silent server by default: two tries of 5 s
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent_dns)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ModelError, match="no network to fetch it.*--model PATH"):
+            models.resolve("tiny")
+    finally:
+        released.set()
+    assert time.monotonic() - started < models.HUB_PROBE_SECONDS + 0.5

