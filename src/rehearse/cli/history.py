@@ -8,6 +8,8 @@ from rehearse.cli.app import cli
 from rehearse.cli.ui import sparkline
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.i18n import figure_text, say, target_text, trend_text, user_language
+from rehearse.renderers.base import printable
+from rehearse.renderers.json import dumps
 
 
 @cli.command(name="history")
@@ -34,16 +36,14 @@ def history_command(
     The history is a SQLite file in your user data folder; 'rehearse analyze
     --no-save' leaves a session out of it.
     """
-    import json
-
     from rehearse import history
 
     if show_id is not None:
-        click.echo(json.dumps(history.report(show_id), ensure_ascii=False, indent=2))
+        click.echo(dumps(history.report(show_id)))
         return
     found = history.sessions(profile, last)
     if json_:
-        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        click.echo(dumps([s.to_dict() for s in found]))
         return
     lang = lang or user_language()
     if not found:
@@ -60,12 +60,16 @@ def history_command(
     for s in found:
         share = s.metrics.get("talk_share")
         questions = s.metrics.get("questions")
+        # A date, situation and file name are whatever the history file holds: shown, never acted on.
         click.echo(
-            f"{s.id:>4}  {s.date[:16].replace('T', ' '):<16}  {s.profile or '-':<16}  "
-            f"{figure_text(s.duration, 'seconds', lang):>10}  "
-            f"{figure_text(share, 'share', lang):>6}  {figure_text(questions, 'count', lang):>9}  {s.audio_path}"
+            printable(
+                f"{s.id:>4}  {s.date[:16].replace('T', ' '):<16}  {s.profile or '-':<16}  "
+                f"{figure_text(s.duration, 'seconds', lang):>10}  "
+                f"{figure_text(share, 'share', lang):>6}  {figure_text(questions, 'count', lang):>9}  "
+                f"{s.audio_path}"
+            )
         )
-    click.echo(say(lang, f"Kept in {history.path()}", f"Conservé dans {history.path()}"), err=True)
+    click.echo(printable(say(lang, f"Kept in {history.path()}", f"Conservé dans {history.path()}")), err=True)
 
 
 def _no_sessions(lang: str) -> str:
@@ -106,8 +110,6 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
     rehearse progress --profile job-interview
     rehearse progress --json
     """
-    import json
-
     from rehearse import config, history
     from rehearse.coaching import scorecard as coach
     from rehearse.coaching import situations as profiles
@@ -115,7 +117,7 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
     where, config_file = config.load()
     found = history.progress(profile, last, coach.targets(profile, config_file, where))
     if json_:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        click.echo(dumps(found))
         return
     lang = lang or user_language()
     if not found["sessions"]:
@@ -141,10 +143,25 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
                 trend_text(figure["trend"], lang),
             )
         )
+    if not rows:
+        # Figures are kept for "you" only: sessions analysed without knowing who that was have none.
+        click.echo(
+            say(
+                lang,
+                "  No figures of yours yet: rehearse did not know which speaker was you "
+                "(analyse with --me, or 'rehearse voice enroll' once).",
+                "  Pas encore de chiffres à vous : rehearse ne savait pas quel interlocuteur vous étiez "
+                "(analysez avec --me, ou faites une fois 'rehearse voice enroll').",
+            )
+        )
+        return
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     target_word = say(lang, "target", "objectif")
     for label, spark, first, latest, target, trend in rows:
+        # A figure's label may come from an analyzer plugin.
         click.echo(
-            f"  {label:<{widths[0]}}  {spark:<{widths[1]}}  {first:>{widths[2]}} → {latest:<{widths[3]}}  "
-            f"{target_word} {target:<{widths[4]}}  {trend}"
+            printable(
+                f"  {label:<{widths[0]}}  {spark:<{widths[1]}}  {first:>{widths[2]}} → {latest:<{widths[3]}}  "
+                f"{target_word} {target:<{widths[4]}}  {trend}"
+            )
         )

@@ -9,6 +9,35 @@ from typing import ClassVar
 from rehearse.coaching import situations as profiles
 from rehearse.i18n import say
 
+# Characters a terminal acts on instead of showing (https://en.wikipedia.org/wiki/C0_and_C1_control_codes):
+# the C0 controls (ESC opens the sequences that clear the screen, retitle the window or make an
+# OSC 8 link), DEL, the C1 controls (U+009B alone is a CSI), and the bidirectional embeddings,
+# overrides and isolates that reorder the text after them (https://trojansource.codes/).
+UNSHOWN = frozenset(
+    chr(code)
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+)
+_LINE_BREAKS = "\t\n\v\f\r"
+
+
+def _stand_in(char: str) -> str:
+    """A space for a line break or tab, else a visible mark: the character's Unicode control
+    picture (␛ for ESC) where there is one, else U+FFFD."""
+    if char in _LINE_BREAKS:
+        return " "
+    if char < " ":
+        return chr(0x2400 + ord(char))
+    return "\u2421" if char == "\x7f" else "\ufffd"
+
+
+_STAND_INS = str.maketrans({char: _stand_in(char) for char in UNSHOWN})
+
+
+def printable(value: object) -> str:
+    """``value`` as inert text on one line, for any output a person reads: each character of
+    :data:`UNSHOWN` becomes one stand-in character, so widths and paddings hold."""
+    return str(value).translate(_STAND_INS)
+
 
 class Renderer:
     """Base class for renderers; subclasses set ``name`` and ``extensions``."""

@@ -2,13 +2,17 @@
 progress over sessions, every section, and the transcript.
 
 Nothing is fetched: CSS, SVG and script are inline, and a Content-Security-Policy forbids
-any other source. Timestamps play the moment when the recording sits next to the page
-(same file name); the audio is only looked for on the first click.
+any other source. It allows the page's own style sheet and script by their hashes, and nothing
+else inline, so markup that slipped into the page could neither run a script nor restyle it.
+Timestamps play the moment when the recording sits next to the page (same file name); the audio
+is only looked for on the first click.
 """
 
 from __future__ import annotations
 
-from html import escape
+import base64
+import hashlib
+import html
 from pathlib import Path
 
 from rehearse.coaching import scorecard
@@ -19,6 +23,7 @@ from rehearse.renderers.base import (
     Renderer,
     headline,
     no_speech,
+    printable,
     scorecard_heading,
     sections,
     speaker_labels,
@@ -70,7 +75,11 @@ button.t:hover { background: #e0e7ff; }
               display: flex; gap: 12px; align-items: center; }
 #player-status { color: var(--muted); font-size: 13px; }
 .unsure { color: var(--muted); }
-"""
+.swatch { background: var(--speaker); }
+.transcript .who { color: var(--speaker, #333); }
+""" + "".join(  # a speaker's colour is a class, as the policy allows no style attribute
+    f".speaker{i} {{ --speaker: {colour}; }}\n" for i, colour in enumerate(COLOURS)
+)
 
 SCRIPT = """
 (function () {
@@ -90,6 +99,12 @@ SCRIPT = """
 """
 
 
+def escape(value: object) -> str:
+    """Data as HTML text: markup escaped, and controls and bidi overrides (which html.escape
+    leaves, and which can reorder what a reader sees) made visible."""
+    return html.escape(printable(value))
+
+
 class HtmlRenderer(Renderer):
     name = "html"
     extensions = (".html", ".htm")
@@ -97,7 +112,7 @@ class HtmlRenderer(Renderer):
     def render(self, report: dict, *, color: bool = False) -> str:
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
-        colours = {s: COLOURS[i % len(COLOURS)] for i, s in enumerate(labels)}
+        shades = {s: i % len(COLOURS) for i, s in enumerate(labels)}
         audio_name = Path((report.get("audio") or {}).get("path") or "").name
         body = [
             f"<h1>{say(lang, 'Interview feedback', 'Bilan de l’entretien')}</h1>",
@@ -113,10 +128,10 @@ class HtmlRenderer(Renderer):
         else:
             body += _advice(report, lang)
             body += _scorecard(report, lang)
-            body += _timeline(report, labels, colours, lang)
+            body += _timeline(report, labels, shades, lang)
             body += _progress(report, lang)
             body += _sections(report, labels, lang)
-            body += _transcript(report, labels, colours, lang)
+            body += _transcript(report, labels, shades, lang)
         missing = say(
             lang,
             f"To play the moments, put the recording ({audio_name or 'audio file'}) next to this page.",
@@ -131,13 +146,21 @@ class HtmlRenderer(Renderer):
         return (
             f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-            "script-src 'unsafe-inline'; img-src data:; media-src 'self' file: blob:\">\n"
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            f"style-src {_hash_source(CSS)}; script-src {_hash_source(SCRIPT)}; img-src data:; "
+            "media-src 'self' file: blob:; base-uri 'none'; form-action 'none'\">\n"
             f"<title>rehearse — {escape(audio_name or say(lang, 'feedback', 'bilan'))}</title>\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(body)
             + f"\n</main>\n{player}\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
         )
+
+
+def _hash_source(inline: str) -> str:
+    """The CSP source that allows exactly this inline style sheet or script
+    (https://www.w3.org/TR/CSP3/#grammardef-hash-source)."""
+    digest = base64.b64encode(hashlib.sha256(inline.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
 
 
 def _time_button(seconds: float) -> str:
@@ -174,7 +197,7 @@ def _scorecard(report: dict, lang: str) -> list[str]:
     return out
 
 
-def _timeline(report: dict, labels: dict[str, str], colours: dict[str, str], lang: str) -> list[str]:
+def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang: str) -> list[str]:
     total = max(float(report.get("duration") or 0), 1.0)
     left = 150
     scale = (WIDTH - left - 10) / total
@@ -210,7 +233,7 @@ def _timeline(report: dict, labels: dict[str, str], colours: dict[str, str], lan
         marks.append(
             f'<rect class="mark turn" data-t="{turn["start"]:.2f}" x="{x(turn["start"]):.1f}" y="{8 + row * LANE}" '
             f'width="{max((turn["end"] - turn["start"]) * scale, 1.5):.1f}" height="{LANE - 18}" rx="3" '
-            f'fill="{colours[turn["speaker"]]}" fill-opacity="{0.95 if long_turn else 0.7}"{outline}>'
+            f'fill="{COLOURS[shades[turn["speaker"]]]}" fill-opacity="{0.95 if long_turn else 0.7}"{outline}>'
             f"<title>{escape(tip)}</title></rect>"
         )
     for question in (analyzers.get("questions") or {}).get("items", []):
@@ -245,7 +268,7 @@ def _timeline(report: dict, labels: dict[str, str], colours: dict[str, str], lan
         '<p class="legend">'
         + "".join(f"<span>{escape(item)}</span>" for item in legend)
         + "".join(
-            f'<span><i class="swatch" style="background:{colours[s]}"></i>{escape(label)}</span>'
+            f'<span><i class="swatch speaker{shades[s]}"></i>{escape(label)}</span>'
             for s, label in labels.items()
         )
         + "</p></div>",
@@ -335,16 +358,17 @@ def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
     return out
 
 
-def _transcript(report: dict, labels: dict[str, str], colours: dict[str, str], lang: str) -> list[str]:
+def _transcript(report: dict, labels: dict[str, str], shades: dict[str, int], lang: str) -> list[str]:
     lines = []
     for utterance in report.get("utterances", []):
         if not utterance.get("text"):
             continue
         speaker = utterance["speaker"]
         css = ' class="back"' if utterance.get("backchannel") else ""
+        shade = f" speaker{shades[speaker]}" if speaker in shades else ""
         lines.append(
             f"<p{css}>{_time_button(utterance['start'])} "
-            f'<span class="who" style="color:{colours.get(speaker, "#333")}">{escape(labels.get(speaker, speaker))}</span> '
+            f'<span class="who{shade}">{escape(labels.get(speaker, speaker))}</span> '
             f"{escape(utterance['text'])}</p>"
         )
     if not lines:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, percent, say
 from rehearse.renderers.base import (
@@ -9,11 +11,47 @@ from rehearse.renderers.base import (
     Renderer,
     headline,
     no_speech,
+    printable,
     scorecard_heading,
     sections,
     speaker_labels,
     top_advice,
 )
+
+# Escaped wherever they stand: what opens raw HTML, an entity or an autolink (& < >), a code
+# span, emphasis, a link or image ([ ]; `!` and parentheses are inert without them), a table
+# cell (|), strikethrough (~), a heading's closing #, Pandoc and kramdown attributes ({ }), and a
+# backslash that would escape what follows. Underscores are matched as whole runs and left alone
+# inside a word, where they cannot open or close emphasis.
+_INLINE = re.compile(r"[&<>`*\[\]|~#{}]|\\(?=[!-/:-@\[-`{-~]|\Z)|_+")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# What opens a block only at the start of a line: a list item, a thematic break or setext
+# underline (- + =), and an ordered list's number ("1." or "1)" before a space).
+_LINE_START = re.compile(r"\A(?:[-+=]|\d{1,9}[.)](?=\s|\Z))")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    found = match.group()
+    if found in _ENTITIES:
+        return _ENTITIES[found]
+    if found[0] == "_":
+        text, start, end = match.string, match.start(), match.end()
+        inside_word = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+        return found if inside_word else "\\_" * len(found)
+    return "\\" + found
+
+
+def escape(value: object) -> str:
+    """``value`` as Markdown that shows it literally and adds no structure: no raw HTML, link,
+    image, code, emphasis, table cell or block can come from it, wherever it is placed on a
+    line (https://spec.commonmark.org/0.31.2/, https://github.github.com/gfm/).
+
+    It is made one line of inert text first (:func:`~rehearse.renderers.base.printable`), so it
+    cannot start a block of its own; punctuation is escaped only where it could mean something,
+    so "3.5", "72%" and ordinary sentences read as written.
+    """
+    text = _INLINE.sub(_escape_one, printable(value).strip())
+    return _LINE_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
 
 
 class MarkdownRenderer(Renderer):
@@ -24,7 +62,7 @@ class MarkdownRenderer(Renderer):
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
         lines = [say(lang, "# Interview feedback", "# Bilan de l'entretien"), ""]
-        lines += [f"- {line}" for line in headline(report)]
+        lines += [f"- {escape(line)}" for line in headline(report)]
         lines.append(
             say(
                 lang,
@@ -32,7 +70,7 @@ class MarkdownRenderer(Renderer):
                 f"- Durée : {duration(report.get('duration', 0))}",
             )
         )
-        lines += [f"- **{note}**" for note in report.get("notes", [])]
+        lines += [f"- **{escape(note)}**" for note in report.get("notes", [])]
         if no_speech(report):
             lines += [
                 "",
@@ -46,13 +84,13 @@ class MarkdownRenderer(Renderer):
         advice = top_advice(report)
         if advice:
             lines += ["", say(lang, "## Three things to work on", "## À travailler en priorité"), ""]
-            lines += [f"{i}. {item}" for i, item in enumerate(advice, 1)]
+            lines += [f"{i}. {escape(item)}" for i, item in enumerate(advice, 1)]
         heading = scorecard_heading(report)
         if heading:
             coaching = report["coaching"]
-            lines += ["", f"## {heading}", ""]
+            lines += ["", f"## {escape(heading)}", ""]
             if coaching.get("note"):
-                lines += [f"*{coaching['note']}*", ""]
+                lines += [f"*{escape(coaching['note'])}*", ""]
             lines += [
                 say(
                     lang,
@@ -62,7 +100,8 @@ class MarkdownRenderer(Renderer):
                 "|---|---|---|---|---|",
             ]
             lines += [
-                f"| {STATUS_MARKS[i['status']]} | {i['label']} | {i['shown']} | {i['target']} | {i['source']} |"
+                f"| {STATUS_MARKS[i['status']]} | {escape(i['label'])} | {escape(i['shown'])} "
+                f"| {escape(i['target'])} | {escape(i['source'])} |"
                 for i in coaching["scorecard"]
             ]
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
@@ -76,30 +115,33 @@ class MarkdownRenderer(Renderer):
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
             shown = percent(share) if isinstance(share, (int, float)) and len(report["speakers"]) > 1 else "—"
-            lines.append(f"| {labels[speaker['id']]} | {duration(speaker.get('talk_time', 0))} | {shown} |")
+            lines.append(
+                f"| {escape(labels[speaker['id']])} | {duration(speaker.get('talk_time', 0))} | {shown} |"
+            )
         for section in sections(report):
-            lines += ["", f"## {section.title}", ""]
+            lines += ["", f"## {escape(section.title)}", ""]
             if section.error:
                 lines.append(
                     say(
                         lang,
-                        f"*This analyzer failed:* `{section.error}`",
-                        f"*Cet analyseur a échoué :* `{section.error}`",
+                        f"*This analyzer failed:* {escape(section.error)}",
+                        f"*Cet analyseur a échoué :* {escape(section.error)}",
                     )
                 )
                 continue
             if section.summary:
-                lines += [section.summary, ""]
+                lines += [escape(section.summary), ""]
             for moment in section.moments:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
                 who += " (?)" if moment.get("uncertain") else ""
-                label = f" *{moment['label']}*" if moment.get("label") else ""
+                label = f" *{escape(moment['label'])}*" if moment.get("label") else ""
                 lines.append(
-                    f"- `{clock(float(moment.get('time', 0)))}` {who}{label}: “{moment.get('text', '')}”"
+                    f"- `{clock(float(moment.get('time', 0)))}` {escape(who)}{label}: "
+                    f"“{escape(moment.get('text', ''))}”"
                 )
             if section.moments:
                 lines.append("")
-            lines += [f"> {item}" for item in section.advice]
+            lines += [f"> {escape(item)}" for item in section.advice]
         return "\n".join(lines).rstrip() + "\n"
 
 

@@ -11,6 +11,7 @@ from rehearse.renderers.base import (
     Renderer,
     headline,
     no_speech,
+    printable,
     scorecard_heading,
     sections,
     speaker_labels,
@@ -28,101 +29,115 @@ class TerminalRenderer(Renderer):
 
     def render(self, report: dict, *, color: bool = False) -> str:
         from rich.console import Console
-        from rich.markup import escape
+        from rich.text import Text
 
         out = io.StringIO()
         console = Console(
             file=out, force_terminal=color, no_color=not color, soft_wrap=True, highlight=False, emoji=False
         )
+
+        def show(*parts: str | tuple[str, str]) -> None:
+            """Print one line of pieces, each plain or (text, style). Every piece is made
+            printable, and Text is never read as markup: what the data says is shown, not done."""
+            console.print(
+                Text.assemble(
+                    *((printable(p), "") if isinstance(p, str) else (printable(p[0]), p[1]) for p in parts)
+                )
+            )
+
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
-        console.print(
-            say(lang, "[bold]rehearse — feedback report[/]", "[bold]rehearse — bilan de l'entretien[/]")
-        )
+        show((say(lang, "rehearse — feedback report", "rehearse — bilan de l'entretien"), "bold"))
         for line in headline(report):
-            console.print(f"[dim]{escape(line)}[/]")
-        console.print(
-            say(
-                lang,
-                f"[dim]Duration: {duration(report.get('duration', 0))}[/]",
-                f"[dim]Durée : {duration(report.get('duration', 0))}[/]",
-            )
-        )
+            show((line, "dim"))
+        show((say(lang, "Duration: ", "Durée : ") + duration(report.get("duration", 0)), "dim"))
         for note in report.get("notes", []):
-            console.print(f"[yellow]! {escape(note)}[/]")
+            show((f"! {note}", "yellow"))
         if no_speech(report):
-            console.print(
-                say(
-                    lang,
-                    "\n[bold]No speech found[/] in this recording.",
-                    "\n[bold]Aucune parole détectée[/] dans cet enregistrement.",
-                )
+            console.print()
+            show(
+                (say(lang, "No speech found", "Aucune parole détectée"), "bold"),
+                say(lang, " in this recording.", " dans cet enregistrement."),
             )
             return out.getvalue()
 
         advice = top_advice(report)
         if advice:
-            console.print(
-                say(lang, "\n[bold]Three things to work on[/]", "\n[bold]À travailler en priorité[/]")
-            )
+            console.print()
+            show((say(lang, "Three things to work on", "À travailler en priorité"), "bold"))
             for i, item in enumerate(advice, 1):
-                console.print(f"  {i}. {escape(item)}")
+                show(f"  {i}. {item}")
 
         heading = scorecard_heading(report)
         if heading:
             coaching = report["coaching"]
-            console.print(f"\n[bold]{escape(heading)}[/]")
+            console.print()
+            show((heading, "bold"))
             if coaching.get("note"):
-                console.print(f"  [dim]{escape(coaching['note'])}[/]")
+                show("  ", (coaching["note"], "dim"))
             for item in coaching["scorecard"]:
                 colour = {"ok": "green", "low": "red", "high": "red"}.get(item["status"], "dim")
-                console.print(
-                    f"  [{colour}]{STATUS_MARKS[item['status']]}[/] {escape(item['label']):<34} "
-                    f"{escape(item['shown']):>14}   [dim]{escape(say(lang, 'target', 'objectif'))} "
-                    f"{escape(item['target'])}[/]"
+                show(
+                    "  ",
+                    (STATUS_MARKS[item["status"]], colour),
+                    f" {item['label']:<34} {item['shown']:>14}   ",
+                    (f"{say(lang, 'target', 'objectif')} {item['target']}", "dim"),
                 )
 
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
-        console.print(say(lang, "\n[bold]Speakers[/]", "\n[bold]Interlocuteurs[/]"))
+        console.print()
+        show((say(lang, "Speakers", "Interlocuteurs"), "bold"))
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
-            bar = ""
+            bar: list[str | tuple[str, str]] = []
             if isinstance(share, (int, float)) and len(report["speakers"]) > 1:
                 filled = round(share * BAR_WIDTH)
-                bar = f"[cyan]{'█' * filled}[/][dim]{'░' * (BAR_WIDTH - filled)}[/] {percent(share):>4}  "
-            console.print(
-                f"  {escape(labels[speaker['id']]):<28} {bar}{duration(speaker.get('talk_time', 0))}"
-            )
+                bar = [("█" * filled, "cyan"), ("░" * (BAR_WIDTH - filled), "dim"), f" {percent(share):>4}  "]
+            show(f"  {labels[speaker['id']]:<28} ", *bar, duration(speaker.get("talk_time", 0)))
 
         for section in sections(report):
-            console.print(f"\n[bold]{escape(section.title)}[/]")
+            console.print()
+            show((section.title, "bold"))
             if section.error:
-                console.print(
-                    f"  [red]{escape(say(lang, 'This analyzer failed: ', 'Cet analyseur a échoué : '))}"
-                    f"{escape(section.error)}[/]"
+                show(
+                    "  ",
+                    (
+                        f"{say(lang, 'This analyzer failed: ', 'Cet analyseur a échoué : ')}{section.error}",
+                        "red",
+                    ),
                 )
                 continue
             if section.summary:
-                console.print(f"  {escape(section.summary)}")
+                show(f"  {section.summary}")
             for moment in section.moments[:MOMENTS_SHOWN]:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
                 who += " (?)" if moment.get("uncertain") else ""
-                label = f" [magenta]{escape(str(moment['label']))}[/]" if moment.get("label") else ""
-                console.print(
-                    f"  [green]{clock(float(moment.get('time', 0)))}[/] {escape(who)}{label}  "
-                    f"[italic]{escape(str(moment.get('text', '')))}[/]"
+                label: list[str | tuple[str, str]] = (
+                    [" ", (str(moment["label"]), "magenta")] if moment.get("label") else []
+                )
+                show(
+                    "  ",
+                    (clock(float(moment.get("time", 0))), "green"),
+                    f" {who}",
+                    *label,
+                    "  ",
+                    (str(moment.get("text", "")), "italic"),
                 )
             hidden = len(section.moments) - MOMENTS_SHOWN
             if hidden > 0:
-                console.print(
-                    say(
-                        lang,
-                        f"  [dim]… {hidden} more (all of them: -o report.html or -o report.md)[/]",
-                        f"  [dim]… {hidden} de plus (tous : -o bilan.html ou -o bilan.md)[/]",
-                    )
+                show(
+                    "  ",
+                    (
+                        say(
+                            lang,
+                            f"… {hidden} more (all of them: -o report.html or -o report.md)",
+                            f"… {hidden} de plus (tous : -o bilan.html ou -o bilan.md)",
+                        ),
+                        "dim",
+                    ),
                 )
             for item in section.advice:
-                console.print(f"  [yellow]→[/] {escape(item)}")
+                show("  ", ("→", "yellow"), f" {item}")
         return out.getvalue()
 
 
