@@ -10,6 +10,13 @@ then measures on the same file and model:
 Prints wall times, the ratio rehearse / baseline, and peak RSS of each process.
 
     python benchmarks/pipeline_speed.py [--minutes 30]
+
+With --silence-hours, the memory a long recording takes instead: that many hours of silence
+(48 kHz FLAC, stereo and mono), decoded the way rehearse did before issue 12 (every chunk kept
+and joined at the end; tests/test_audio.py keeps it as a reference) against decode.load, and
+the whole `rehearse analyze`, each in a fresh process.
+
+    python benchmarks/pipeline_speed.py --silence-hours 2
 """
 
 from __future__ import annotations
@@ -77,10 +84,58 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, int(out.stdout.strip()) / 1024
 
 
+def silence(hours: float, channels: int, target: Path) -> None:
+    """``hours`` of digital silence as a 48 kHz FLAC, written a minute at a time."""
+    import av
+
+    with av.open(str(target), "w") as container:
+        stream = container.add_stream("flac", rate=48_000)
+        stream.layout = "stereo" if channels == 2 else "mono"
+        minute = np.zeros((1, 48_000 * 60 * channels), np.int16)
+        for index in range(round(hours * 60)):
+            frame = av.AudioFrame.from_ndarray(minute, format="s16", layout=stream.layout.name)
+            frame.sample_rate, frame.pts = 48_000, index * 48_000 * 60
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+# Decodes a file the way rehearse did before issue 12, in a process of its own.
+OLD_DECODE = (
+    "import sys; sys.path.insert(0, sys.argv[2]);"
+    "from test_audio import reference_samples; reference_samples(sys.argv[1])"
+)
+NEW_DECODE = "import sys; from rehearse.audio.decode import load; load(sys.argv[1])"
+
+
+def memory(hours: float) -> None:
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"input: {hours:g} h of silence, 48 kHz FLAC; peak RSS of each process")
+    with tempfile.TemporaryDirectory() as tmp:
+        for channels in (2, 1):
+            path = Path(tmp) / f"silence-{channels}.flac"
+            silence(hours, channels, path)
+            _, old = timed([sys.executable, "-c", OLD_DECODE, str(path), str(ROOT / "tests")])
+            _, new = timed([sys.executable, "-c", NEW_DECODE, str(path)])
+            wall, full = timed(
+                [sys.executable, "-m", "rehearse", "analyze", str(path), "--no-save", "-f", "json"]
+            )
+            name = "stereo" if channels == 2 else "mono"
+            print(
+                f"{name:6}: decode, chunks joined (before) {old:6.0f} MB; decode.load {new:6.0f} MB (ratio {new / old:.2f})"
+            )
+            print(f"{'':6}  rehearse analyze {full:6.0f} MB, {wall:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--silence-hours", type=float, help="measure the memory of this much silence instead")
     args = parser.parse_args()
+    if args.silence_hours:
+        memory(args.silence_hours)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.wav"
         seconds = build_input(args.minutes, path)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import AUDIO
+from rehearse.audio import activity
 from rehearse.audio import decode as audio
 from rehearse.errors import AudioError
 
@@ -41,6 +42,79 @@ def test_duplicated_stereo_counts_as_one_channel(tmp_path):
     mono = np.random.default_rng(1).normal(0, 0.1, 16_000)
     write_wav(tmp_path / "dup.wav", np.stack([mono, mono], axis=1))
     assert audio.load(tmp_path / "dup.wav").speaker_channels == 1
+
+
+def reference_samples(path) -> np.ndarray:
+    """Decoding as it was done before the buffer: every resampled chunk kept, all joined at the
+    end (the audio twice over at the peak). ``benchmarks/pipeline_speed.py`` measures it too."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        layout = "mono" if stream.codec_context.channels == 1 else "stereo"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=audio.SAMPLE_RATE)
+        chunks = []
+        for frame in container.decode(stream):
+            frame.pts = None
+            chunks += [out.to_ndarray() for out in resampler.resample(frame)]
+        chunks += [out.to_ndarray() for out in resampler.resample(None)]
+    return np.concatenate(chunks, axis=1)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "en-interview-stereo.flac",
+        "en-interview-mono.wav",
+        "fr-interview-mono.m4a",
+        "fr-interview-S1-voice.wav",
+    ],
+)
+def test_the_buffer_holds_exactly_what_joining_the_chunks_gave(name):
+    assert np.array_equal(audio.load(AUDIO / name).samples, reference_samples(AUDIO / name))
+
+
+def test_duplicated_stereo_is_held_once_as_the_mean_of_its_channels(tmp_path):
+    rng = np.random.default_rng(2)
+    left = rng.normal(0, 0.1, 40_000)
+    right = left + rng.normal(0, 0.001, 40_000)  # a copy, give or take a little noise
+    write_wav(tmp_path / "dup.wav", np.stack([left, right], axis=1))
+    recording = audio.load(tmp_path / "dup.wav")
+    both = reference_samples(tmp_path / "dup.wav")
+    assert recording.samples.shape == (1, 40_000) and recording.info.channels == 2
+    assert np.array_equal(recording.mono, both.mean(axis=0, dtype=np.float32))
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_the_buffer_grows_in_place_when_the_stream_runs_past_its_announced_length(channels):
+    rng = np.random.default_rng(3)
+    blocks = [rng.normal(0, 0.1, (channels, int(n))).astype(np.float32) for n in rng.integers(1, 9_000, 40)]
+    buffer = audio._Buffer(channels, 0.1)  # announced: a tenth of a second
+    for block in blocks:
+        buffer.append(block)
+    joined = np.concatenate(blocks, axis=1)
+    assert joined.shape[1] <= buffer.capacity < 1.5 * joined.shape[1] + 9_000
+    assert np.array_equal(buffer.rows(), joined)
+    assert buffer.capacity - joined.shape[1] < audio.SAMPLE_RATE  # spare room given back
+
+
+def test_the_buffer_gives_back_what_a_lying_header_announced():
+    buffer = audio._Buffer(2, 60.0)
+    block = np.arange(2 * 20_000, dtype=np.float32).reshape(2, 20_000)
+    buffer.append(block)
+    assert np.array_equal(buffer.rows(), block) and buffer.flat.size == block.size
+    buffer.fold()
+    assert np.array_equal(buffer.rows(), block.mean(axis=0, dtype=np.float32)[None])
+    assert buffer.flat.size == 20_000
+
+
+def test_long_recordings_go_through_voice_activity_in_pieces(monkeypatch):
+    speech = audio.load(AUDIO / "en-interview-mono.wav").samples[0]
+    long = np.concatenate([speech] * 3)
+    whole = activity.voice_activity(long, "S1")
+    monkeypatch.setattr(activity, "VAD_PIECE_SECONDS", 80.0)
+    pieces = activity.voice_activity(long, "S1")
+    assert pieces[0].start == whole[0].start and pieces[-1].end == whole[-1].end
+    assert sum(s.duration for s in pieces) == pytest.approx(sum(s.duration for s in whole), rel=0.01)
+    assert abs(len(pieces) - len(whole)) <= 2
 
 
 def test_progress_reaches_the_end():
@@ -91,6 +165,7 @@ def test_truncated_file_keeps_what_decodes(tmp_path):
     (tmp_path / "cut.flac").write_bytes(data[: len(data) // 2])
     rec = audio.load(tmp_path / "cut.flac")
     assert 20 < rec.info.duration < 50
+    assert rec.info.damage is not None and rec.info.damage.read == rec.info.duration
 
 
 def test_chunks_cover_the_audio_and_end_in_its_quietest_moments():

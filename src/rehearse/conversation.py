@@ -6,6 +6,7 @@ speaker ``id`` ("S1", "S2", ...).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,11 +28,34 @@ class Attribution(str, Enum):
 
 
 @dataclass(frozen=True)
+class Damage:
+    """What of a damaged recording could not be read; the report covers the rest.
+
+    ``expected`` is the length in seconds the file's header announces (None when it does not
+    say, or cannot be trusted to), ``read`` the seconds that decoded, ``skipped`` how many
+    stretches of it failed to decode and were left out, ``stopped`` whether reading ended on
+    an error before the end of the file, and ``reason`` FFmpeg's word for the first error.
+    """
+
+    expected: float | None
+    read: float
+    skipped: int = 0
+    stopped: bool = False
+    reason: str | None = None
+
+    @property
+    def missing(self) -> float:
+        """Seconds announced but not read (0 when the header announces no length)."""
+        return max(self.expected - self.read, 0.0) if self.expected is not None else 0.0
+
+
+@dataclass(frozen=True)
 class AudioInfo:
     path: str
-    duration: float
+    duration: float  # seconds decoded
     channels: int
     sample_rate: int
+    damage: Damage | None = None  # set when part of the file could not be read
 
 
 @dataclass(frozen=True)
@@ -214,4 +238,7 @@ def union_length(spans: Iterable[tuple[float, float]]) -> float:
 
 
 def talk_times(segments: list[Segment], speakers: Iterable[str]) -> dict[str, float]:
-    return {s: union_length((seg.start, seg.end) for seg in segments if seg.speaker == s) for s in speakers}
+    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for seg in segments:
+        spans[seg.speaker].append((seg.start, seg.end))
+    return {s: union_length(spans[s]) for s in speakers}

@@ -8,16 +8,19 @@ after a difficult interview.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Mapping
 from statistics import median
 from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
 from rehearse.coaching import you as roles
-from rehearse.conversation import Conversation, join_words
+from rehearse.conversation import Conversation, Turn, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, say
 from rehearse.language import lexicon
+from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
 
 FLAGS = {
@@ -83,17 +86,33 @@ class Asked(Analyzer):
             "max_latency",
             3.0,
             "An answer starting more than this many seconds after the question is flagged.",
+            minimum=0,
+            maximum=600,
         ),
         Option(
-            "max_filler_share", 0.06, "An answer with more fillers than this share of its words is flagged."
+            "max_filler_share",
+            0.06,
+            "An answer with more fillers than this share of its words is flagged.",
+            minimum=0,
+            maximum=1,
         ),
-        Option("short_answer", 5.0, "An answer to an open question shorter than this (seconds) is flagged."),
+        Option(
+            "short_answer",
+            5.0,
+            "An answer to an open question shorter than this (seconds) is flagged.",
+            minimum=0,
+            maximum=3600,
+        ),
         Option(
             "long_answer",
             120.0,
             "An answer longer than this (seconds) is flagged (most should run 30 s–2 min).",
+            minimum=1,
+            maximum=3600,
         ),
-        Option("practise", 3, "How many flagged questions the advice lists to practise."),
+        Option(
+            "practise", 3, "How many flagged questions the advice lists to practise.", minimum=0, maximum=50
+        ),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> AskedSection:
@@ -101,22 +120,8 @@ class Asked(Analyzer):
             return not_separated(conversation, lang, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
         coached = roles.coached(conversation)
-        questions = find_questions(conversation)
-        turns = sorted(conversation.turns, key=lambda t: t.start)
         items: list[AnswerItem] = []
-        for index, question in enumerate(questions):
-            following = [q for q in questions[index + 1 :] if q.speaker == question.speaker]
-            before_next = following[0].start if following else float("inf")
-            answer = next(
-                (
-                    t
-                    for t in turns
-                    if t.speaker != question.speaker and t.speaker in coached and t.start > question.start
-                ),
-                None,
-            )
-            if answer is None or answer.start >= before_next:
-                continue  # unanswered, or answered together with the next question
+        for question, answer in _answers(find_questions(conversation), conversation.turns, coached):
             said = join_words(answer.own_words)
             words = len(said.split())
             fillers = len(lexicon.fillers(said, conversation.language))
@@ -193,6 +198,41 @@ class Asked(Analyzer):
                 f"{duration(slowest['latency'])}",
             )
         return result
+
+
+def _answers(questions: list[Question], turns: list[Turn], coached: list[str]) -> list[tuple[Question, Turn]]:
+    """Each answered question with its answer: the first turn of a coached speaker other than
+    the asker that starts after it — unless the asker asks again before that turn, when the
+    answer goes with the later question.
+
+    The turns in start order know, from each position on, the first turn and the first turn
+    of anyone else than its speaker, so each question costs a bisection: O((q + t) log t)
+    where scanning the turns and later questions for each question was O(q·(q + t)).
+    """
+    ordered = sorted((t for t in turns if t.speaker in coached), key=lambda t: t.start)
+    starts = [t.start for t in ordered]
+    first: list[Turn | None] = [None] * (len(ordered) + 1)
+    first_other: list[Turn | None] = [None] * (len(ordered) + 1)
+    for p in range(len(ordered) - 1, -1, -1):
+        after = first[p + 1]
+        first[p] = ordered[p]
+        first_other[p] = (
+            after if after is not None and after.speaker != ordered[p].speaker else first_other[p + 1]
+        )
+    asks_again: list[float] = []
+    next_time: dict[str, float] = {}
+    for question in reversed(questions):
+        asks_again.append(next_time.get(question.speaker, math.inf))
+        next_time[question.speaker] = question.start
+    answered = []
+    for question, limit in zip(questions, reversed(asks_again)):
+        p = bisect_right(starts, question.start)
+        answer = first[p]
+        if answer is not None and answer.speaker == question.speaker:
+            answer = first_other[p]
+        if answer is not None and answer.start < limit:  # else unanswered, or answered with the next one
+            answered.append((question, answer))
+    return answered
 
 
 def _whom(items: list[AnswerItem], labels: dict[str, str], lang: str) -> str:

@@ -9,6 +9,7 @@ before it. Only the words are compared: a follow-up that rephrases ("your boss" 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
@@ -18,6 +19,7 @@ from rehearse.conversation import Conversation, Turn, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say
 from rehearse.language import lexicon
+from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
 
 
@@ -57,6 +59,8 @@ class FollowUps(Analyzer):
             "min_questions",
             3,
             "Advise following up when a speaker asked at least this many questions and none was a follow-up.",
+            minimum=1,
+            maximum=1000,
         ),
     )
 
@@ -66,12 +70,12 @@ class FollowUps(Analyzer):
         labels = {s.id: s.label for s in conversation.speakers}
         questions = find_questions(conversation)
         items: list[dict[str, Any]] = []
-        for question in questions:
-            heard = _heard_before(conversation.turns, question.speaker, question.start)
+        for question, heard in zip(questions, _heard_before(conversation.turns, questions)):
+            said = lexicon.content_words(heard)
             picked = [
                 word
                 for word in dict.fromkeys(lexicon.content_words(question.text))
-                if any(lexicon.same_word(word, other) for other in lexicon.content_words(heard))
+                if any(lexicon.same_word(word, other) for other in said)
             ]
             if picked:
                 items.append(
@@ -132,13 +136,34 @@ class FollowUps(Analyzer):
         return result
 
 
-def _heard_before(turns: list[Turn], asker: str, time: float) -> str:
-    """What the other person said in their last turn before ``time`` (up to ``time``)."""
-    previous = [t for t in turns if t.speaker != asker and t.start < time]
-    if not previous:
-        return ""
-    turn = max(previous, key=lambda t: t.start)
-    return join_words([w for w in turn.own_words if w.start < time])
+def _heard_before(turns: list[Turn], questions: list[Question]) -> list[str]:
+    """For each question, what the other person said in their last turn before it (up to it).
+
+    With the turns in start order, each prefix knows its last turn and the last turn of
+    anyone else than that turn's speaker, so each question costs a bisection rather than a
+    scan of every turn.
+    """
+    # Equal starts: the turn listed first comes last, as max() would pick it.
+    order = sorted(range(len(turns)), key=lambda i: (turns[i].start, -i))
+    starts = [turns[i].start for i in order]
+    last: list[Turn | None] = [None]
+    last_other: list[Turn | None] = [None]
+    for i in order:
+        before = last[-1]
+        last_other.append(
+            before if before is not None and before.speaker != turns[i].speaker else last_other[-1]
+        )
+        last.append(turns[i])
+    heard = []
+    for question in questions:
+        p = bisect_left(starts, question.start)
+        turn = last[p]
+        if turn is not None and turn.speaker == question.speaker:
+            turn = last_other[p]
+        heard.append(
+            "" if turn is None else join_words([w for w in turn.own_words if w.start < question.start])
+        )
+    return heard
 
 
 @hookimpl

@@ -10,7 +10,8 @@ from timing plus an utterance that sounds unfinished, and marked approximate.
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
+from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
@@ -64,19 +65,25 @@ class Interruptions(Analyzer):
             0.5,
             "Seconds of overlap at the end of a finished utterance that "
             "count as normal turn-taking, not an interruption (call-ai-metrics uses 0.5 s).",
+            minimum=0,
+            maximum=10,
         ),
         Option(
             "simultaneous_start",
             0.2,
             "Two people starting within this many seconds are both starting, neither interrupts.",
+            minimum=0,
+            maximum=5,
         ),
         Option(
             "silent_gap",
             0.2,
             "Without measured overlap: a reply starting within this many "
             "seconds of an unfinished utterance counts as cutting it off.",
+            minimum=0,
+            maximum=5,
         ),
-        Option("context_words", 8, "Words quoted on each side of an interruption."),
+        Option("context_words", 8, "Words quoted on each side of an interruption.", minimum=0, maximum=100),
     )
 
     def analyze(
@@ -87,14 +94,17 @@ class Interruptions(Analyzer):
         approximate = conversation.attribution is not Attribution.CHANNELS
         events, backchannels, terminal = _events(conversation.utterances, options, approximate)
         labels = {s.id: s.label for s in conversation.speakers}
-        counts = Counter((e["by"], e["of"]) for e in events)
+        by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for e in events:
+            by_pair[(e["by"], e["of"])].append(e)
+        interrupted, was_interrupted = Counter(e["by"] for e in events), Counter(e["of"] for e in events)
         result: InterruptionsSection = {
             "approximate": approximate,
             "count": len(events),
             "by_speaker": {
                 s.id: {
-                    "interrupted": sum(1 for e in events if e["by"] == s.id),
-                    "was_interrupted": sum(1 for e in events if e["of"] == s.id),
+                    "interrupted": interrupted[s.id],
+                    "was_interrupted": was_interrupted[s.id],
                 }
                 for s in conversation.speakers
             },
@@ -117,8 +127,8 @@ class Interruptions(Analyzer):
             result["summary"] = say(lang, "No interruptions.", "Aucune interruption.")
         else:
             parts = []
-            for (by, of), n in counts.items():
-                mine = [e for e in events if (e["by"], e["of"]) == (by, of)]
+            for (by, of), mine in by_pair.items():
+                n = len(mine)
                 won = sum(1 for e in mine if e["kind"] == "successful")
                 times = ", ".join(clock(e["time"]) for e in mine)
                 parts.append(
@@ -134,15 +144,15 @@ class Interruptions(Analyzer):
                     lang, " — approximate, inferred from timing", " — approximatif, déduit des temps"
                 )
             coached = roles.coached(conversation)
-            for (by, of), n in counts.items():
+            for (by, of), mine in by_pair.items():
                 if by not in coached:
                     continue
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[by]}: let {labels[of]} finish ({n}×). Wait for the end of the sentence, "
+                        f"{labels[by]}: let {labels[of]} finish ({len(mine)}×). Wait for the end of the sentence, "
                         "note your point and come back to it with a question.",
-                        f"{labels[by]} : laissez {labels[of]} finir ({n}×). Attendez la fin de la phrase, "
+                        f"{labels[by]} : laissez {labels[of]} finir ({len(mine)}×). Attendez la fin de la phrase, "
                         "notez votre idée et revenez-y par une question.",
                     )
                 )
@@ -156,42 +166,82 @@ def _events(
     backchannels: list[dict] = []
     terminal = 0
     ordered = sorted(utterances, key=lambda u: u.start)
-    for index, u in enumerate(ordered):
+    hosts = _Hosts(ordered, options["simultaneous_start"])
+    # The latest utterance so far, and the latest of anyone else than its speaker: between
+    # them, the one just before, of whoever is not the current speaker.
+    latest: Utterance | None = None
+    latest_other: Utterance | None = None
+    for u in ordered:
         if u.backchannel:
             backchannels.append({"time": u.start, "speaker": u.speaker, "text": u.text})
             continue
-        host = next(
-            (
-                h
-                for h in ordered
-                if h.speaker != u.speaker
-                and not h.backchannel
-                and h.start + options["simultaneous_start"] < u.start < h.end
-            ),
-            None,
-        )
+        host = hosts.first(u.start, u.speaker)
         if host is not None:
             if host.end - u.start <= options["terminal_grace"] and not lexicon.sounds_unfinished(
                 _said_before(host, u.start + options["terminal_grace"])
             ):
                 terminal += 1
-                continue
-            kind = "unsuccessful" if u.end < host.end else "successful"
-            events.append(_event(u, host, kind, options, overlap=min(host.end, u.end) - u.start))
+            else:
+                kind = "unsuccessful" if u.end < host.end else "successful"
+                events.append(_event(u, host, kind, options, overlap=min(host.end, u.end) - u.start))
         elif approximate:
-            previous = next(
-                (h for h in reversed(ordered[:index]) if h.speaker != u.speaker and not h.backchannel),
-                None,
-            )
+            previous = latest if latest is None or latest.speaker != u.speaker else latest_other
             if (
                 previous is not None
                 and 0 <= u.start - previous.end <= options["silent_gap"]
                 and lexicon.sounds_unfinished(previous.text)
             ):
                 events.append(_event(u, previous, "successful", options, overlap=0.0))
+        if latest is not None and latest.speaker != u.speaker:
+            latest_other = latest
+        latest = u
     for e in events:
         e["approximate"] = approximate
     return events, backchannels, terminal
+
+
+class _Hosts:
+    """Who holds the floor when someone starts: the first utterance, in start order, that
+    began more than ``lead`` seconds before a time and is still going, by anyone else.
+
+    Asked for times that never go back, it keeps each speaker's utterances under way in a
+    queue and the queues' heads in a heap: each utterance goes in and out once, so all the
+    questions cost O(n log n), where scanning every utterance for each was O(n²).
+    """
+
+    def __init__(self, ordered: list[Utterance], lead: float) -> None:
+        self.ordered = ordered
+        self.lead = lead
+        self.begun = 0  # ordered[:begun] began more than `lead` before the last time asked
+        self.going: dict[str, deque[int]] = {}
+        self.heads: list[tuple[int, str]] = []  # (index of the head of a speaker's queue, speaker)
+
+    def first(self, time: float, speaker: str) -> Utterance | None:
+        ordered = self.ordered
+        while self.begun < len(ordered) and ordered[self.begun].start + self.lead < time:
+            h = ordered[self.begun]
+            if not h.backchannel:
+                queue = self.going.setdefault(h.speaker, deque())
+                if not queue:
+                    heapq.heappush(self.heads, (self.begun, h.speaker))
+                queue.append(self.begun)
+            self.begun += 1
+        found, mine = None, None
+        while self.heads and found is None:
+            index, owner = self.heads[0]
+            if ordered[index].end <= time:  # over, and so for every later time too
+                heapq.heappop(self.heads)
+                queue = self.going[owner]
+                queue.popleft()
+                if queue:
+                    heapq.heappush(self.heads, (queue[0], owner))
+            elif owner == speaker:
+                mine = heapq.heappop(self.heads)  # nobody interrupts themselves: look past it
+            else:
+                found = ordered[index]
+        if mine is not None:
+            heapq.heappush(self.heads, mine)
+        return found
 
 
 def _said_before(u: Utterance, time: float) -> str:

@@ -6,12 +6,14 @@ Whisper leaves out most hesitations, so this is the pace of the words, not of ev
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section
 from rehearse.coaching import you as roles
-from rehearse.conversation import Conversation, union_length
+from rehearse.conversation import Conversation, Word, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 
@@ -52,22 +54,48 @@ class Pace(Analyzer):
     )
     options = (
         Option(
-            "low", 100.0, "Slower than this many words per minute is flagged (Microsoft Speaker Coach: 100)."
+            "low",
+            100.0,
+            "Slower than this many words per minute is flagged (Microsoft Speaker Coach: 100).",
+            minimum=1,
+            maximum=1000,
         ),
         Option(
-            "high", 165.0, "Faster than this many words per minute is flagged (Microsoft Speaker Coach: 165)."
+            "high",
+            165.0,
+            "Faster than this many words per minute is flagged (Microsoft Speaker Coach: 165).",
+            minimum=1,
+            maximum=1000,
         ),
-        Option("window", 60.0, "Seconds of recording per point of the pace-over-time series."),
-        Option("min_talk", 10.0, "Seconds of a speaker's talk a window needs before its pace is given."),
+        Option(
+            "window",
+            60.0,
+            "Seconds of recording per point of the pace-over-time series.",
+            minimum=5,
+            maximum=3600,
+        ),
+        Option(
+            "min_talk",
+            10.0,
+            "Seconds of a speaker's talk a window needs before its pace is given.",
+            minimum=0,
+            maximum=3600,
+        ),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> PaceSection:
         labels = {s.id: s.label for s in conversation.speakers}
+        spans_of: dict[str | None, list[tuple[float, float]]] = defaultdict(list)
+        for segment in conversation.segments:
+            spans_of[segment.speaker].append((segment.start, segment.end))
+        words_of: dict[str | None, list[Word]] = defaultdict(list)
+        for word in conversation.words:
+            # A word attached to the previous one (French "l'" + "équipe") is not a new word.
+            if word.text[:1] in (" ", ""):
+                words_of[word.speaker].append(word)
         by_speaker: dict[str, SpeakerPace] = {}
         for speaker in labels:
-            spans = [(s.start, s.end) for s in conversation.segments if s.speaker == speaker]
-            # A word attached to the previous one (French "l'" + "équipe") is not a new word.
-            words = [w for w in conversation.words if w.speaker == speaker and w.text[:1] in (" ", "")]
+            spans, words = spans_of[speaker], words_of[speaker]
             talk = union_length(spans)
             by_speaker[speaker] = {
                 "words": len(words),
@@ -129,18 +157,47 @@ class Pace(Analyzer):
 def _timeline(
     spans: list[tuple[float, float]], word_starts: list[float], duration: float, options: Mapping[str, Any]
 ) -> list[dict]:
-    points = []
+    """Pace in each window of the recording where the speaker talked at least ``min_talk``.
+
+    Each span is placed once: it covers every window between the two it starts and ends in,
+    and several spans covering a window whole count as one span (window start, window end),
+    which adds the same time. So the series costs O((spans + windows) log), not spans × windows.
+    """
     window = float(options["window"])
+    bounds = []
     start = 0.0
     while start < duration:
-        end = start + window
-        talk = union_length((max(a, start), min(b, end)) for a, b in spans if a < end and b > start)
+        bounds.append((start, start + window))
+        start += window
+    opens = [opening for opening, _ in bounds]
+    partly: list[list[tuple[float, float]]] = [[] for _ in bounds]
+    whole = [0] * (len(bounds) + 1)  # +1 where a run of wholly covered windows begins, -1 past its end
+    for a, b in spans:
+        first = max(bisect_right(opens, a) - 1, 0)
+        last = bisect_left(opens, b) - 1
+        if last < first or a >= bounds[first][1]:
+            continue
+        covers_first = a <= bounds[first][0] and b >= bounds[first][1]
+        covers_last = a <= bounds[last][0] and b >= bounds[last][1]
+        for edge, covers in {first: covers_first, last: covers_last}.items():
+            if not covers:
+                partly[edge].append((max(a, bounds[edge][0]), min(b, bounds[edge][1])))
+        inner_first = first if covers_first else first + 1
+        inner_last = last if covers_last else last - 1
+        if inner_first <= inner_last:
+            whole[inner_first] += 1
+            whole[inner_last + 1] -= 1
+    ordered_starts = sorted(word_starts)
+    points = []
+    covering = 0
+    for index, (start, end) in enumerate(bounds):
+        covering += whole[index]
+        talk = union_length(partly[index] + ([(start, end)] if covering else []))
         if talk >= options["min_talk"]:
-            said = sum(1 for t in word_starts if start <= t < end)
+            said = bisect_left(ordered_starts, end) - bisect_left(ordered_starts, start)
             points.append(
                 {"start": round(start, 2), "clock": clock(start), "wpm": round(60 * said / talk, 1)}
             )
-        start = end
     return points
 
 

@@ -20,6 +20,13 @@ from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Segment
 
 FRAME_SECONDS = 0.01
+# Voice activity runs on pieces of at most this length (see voice_activity): a shorter
+# recording goes through whole.
+VAD_PIECE_SECONDS = 1800.0
+# Silero reads windows of 512 samples from the start of what it is given, and its times are
+# rounded to 0.01 s (160 samples): pieces cut on a grid of both keep every window and time
+# where it falls in the whole recording.
+VAD_GRID = 2560
 
 
 @dataclass(frozen=True)
@@ -66,14 +73,27 @@ def channel_activity(
 def voice_activity(
     samples: np.ndarray, speaker: str, settings: ActivitySettings | None = None
 ) -> list[Segment]:
-    """Speech segments of a single-channel recording, from Silero VAD."""
-    settings = settings or ActivitySettings()
-    from rehearse.transcription.whisper import speech_spans
+    """Speech segments of a single-channel recording, from Silero VAD.
 
-    return [
-        Segment(speaker, start, end)
-        for start, end in speech_spans(samples, settings.max_gap, settings.min_speech)
-    ]
+    Silero (through faster-whisper) pads and re-batches all it is given, two more copies of
+    it: 1 GB on two hours. So a long recording goes through in pieces cut where it is quietest,
+    and speech that runs across a cut is joined back.
+    """
+    settings = settings or ActivitySettings()
+    from rehearse.transcription.whisper import chunk_bounds, speech_spans
+
+    cuts = [hi - hi % VAD_GRID for _, hi in chunk_bounds(samples, VAD_PIECE_SECONDS)[:-1]]
+    spans: list[tuple[float, float]] = []
+    for lo, hi in zip([0, *cuts], [*cuts, len(samples)]):
+        offset = lo / SAMPLE_RATE
+        found = [
+            (round(start + offset, 2), round(end + offset, 2))
+            for start, end in speech_spans(samples[lo:hi], settings.max_gap, settings.min_speech)
+        ]
+        if spans and found and found[0][0] - spans[-1][1] < settings.max_gap:
+            spans[-1] = (spans[-1][0], found.pop(0)[1])
+        spans += found
+    return [Segment(speaker, start, end) for start, end in spans]
 
 
 def _above_noise(level: np.ndarray, settings: ActivitySettings) -> np.ndarray:

@@ -1,66 +1,99 @@
 """Reading a recording: any container PyAV (FFmpeg) can open, resampled to 16 kHz.
 
-Channels are kept apart, because a two-mic recording tells who spoke when.
+Channels are kept apart, because a two-mic recording tells who spoke when. A damaged file
+(cut short, or with stretches that do not decode) is read as far as it goes, as a player
+would, and what was lost is put on ``AudioInfo.damage``: a report on half an interview must
+say it is one.
 """
 
 from __future__ import annotations
 
+import stat
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rehearse.conversation import AudioInfo
+from rehearse.conversation import AudioInfo, Damage
 from rehearse.errors import AudioError
+from rehearse.i18n import figure_text, say
 
 SAMPLE_RATE = 16_000
 MAX_CHANNELS = 2
 # Two channels this alike are one signal copied twice (a mono memo saved as stereo).
 DUPLICATE_CHANNEL_CORRELATION = 0.98
+# Decoders add or drop a few milliseconds at the edges (encoder delay, priming): a file this
+# much shorter than its header announces has lost part of itself.
+MISSING_TOLERANCE = 0.1
+# Containers whose header states the length exactly. Elsewhere (an MP3 without a Xing header,
+# raw AAC) FFmpeg estimates it from the bit rate, and an estimate on the low side would call a
+# healthy file damaged. WAV is read apart: FFmpeg quietly cuts its header's length to the bytes
+# present, which is the very damage to report.
+EXACT_LENGTH_FORMATS = frozenset({"flac", "mov,mp4,m4a,3gp,3g2,mj2", "aiff", "caf"})
+# The buffer is sized from the length the file announces, but a header may lie: past this, it
+# grows as samples actually come.
+MAX_PREALLOCATED_SECONDS = 3 * 3600.0
+# Room made at first when the file announces no length at all.
+UNKNOWN_LENGTH_SECONDS = 600.0
+
+# What a path that is not a regular file is; reading a FIFO with no writer would wait for ever,
+# and a device such as /dev/zero never ends.
+NOT_A_FILE = {
+    stat.S_IFDIR: "is a directory, not a recording",
+    stat.S_IFIFO: "is a named pipe (FIFO), not a recording file; save the audio to a file first",
+    stat.S_IFCHR: "is a device, not a recording file; record to a file first (rehearse record)",
+    stat.S_IFBLK: "is a block device, not a recording file",
+    stat.S_IFSOCK: "is a socket, not a recording file; save the audio to a file first",
+}
 
 ProgressCallback = Callable[[float], None]
 
 
 @dataclass
 class Recording:
-    """Decoded audio: ``samples`` is float32 with shape (channels, n) at 16 kHz."""
+    """Decoded audio: ``samples`` is float32 with shape (channels, n) at 16 kHz.
+
+    A stereo file whose two channels carry the same signal comes as one row (their mean):
+    :func:`load` folds it, so it is never held twice.
+    """
 
     info: AudioInfo
     samples: np.ndarray
 
     @property
     def mono(self) -> np.ndarray:
+        """The channels mixed down: a new array for two speaker channels, the row itself for one."""
         return self.samples.mean(axis=0, dtype=np.float32) if len(self.samples) > 1 else self.samples[0]
 
     @property
     def speaker_channels(self) -> int:
         """How many channels carry distinct speakers (1 for a mono or duplicated-stereo file)."""
-        if len(self.samples) == 1 or _channels_are_copies(self.samples):
-            return 1
         return len(self.samples)
 
 
 def load(path: str | Path, progress: ProgressCallback | None = None) -> Recording:
-    """Decode ``path`` to 16 kHz float32, one row per channel.
+    """Decode ``path`` to 16 kHz float32, one row per speaker channel.
+
+    A damaged file gives what decodes, with ``info.damage`` saying what was lost; only a file
+    of which nothing decodes raises.
 
     Raises:
-        AudioError: missing, unreadable, without audio, or with too many channels.
+        AudioError: missing, not a regular file, empty, unreadable, without audio, with too
+            many channels, or with nothing that decodes.
     """
     path = Path(path)
-    if not path.exists():
-        raise AudioError(f"{path}: no such file")
-    if path.is_dir():
-        raise AudioError(f"{path}: is a directory, not a recording")
-    if path.stat().st_size == 0:
-        raise AudioError(f"{path}: the file is empty (0 bytes)")
+    _check_regular_file(path)
 
     import av  # lazy: PyAV loads FFmpeg, which --help should not pay for
 
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except av.error.FFmpegError as exc:
-        raise AudioError(f"{path}: not a recording rehearse can read ({_reason(exc)})") from exc
+        raise AudioError(
+            f"{path}: not a recording rehearse can read, or a damaged one ({_reason(exc)})"
+        ) from exc
     with container:
         if not container.streams.audio:
             raise AudioError(f"{path}: the file has no audio track")
@@ -71,35 +104,76 @@ def load(path: str | Path, progress: ProgressCallback | None = None) -> Recordin
                 f"{path}: {channels} audio channels; rehearse takes mono or one speaker per channel "
                 f"on 2 channels (mix down first: ffmpeg -i {path.name} -ac 1 mono.wav)"
             )
-        total = _duration(container, stream)
-        layout = "mono" if channels == 1 else "stereo"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
-        chunks: list[np.ndarray] = []
-        try:
-            for frame in container.decode(stream):
-                frame.pts = None  # let the resampler follow the samples, not broken timestamps
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
-                if progress and total and frame.time is not None:
-                    progress(min(frame.time / total, 1.0))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
-        except av.error.FFmpegError as exc:
-            if not chunks:
-                raise AudioError(f"{path}: the audio cannot be decoded ({_reason(exc)})") from exc
-            # A truncated file: keep what decoded, as a player would.
-    if not chunks:
+        expected = _announced(path, container, stream)
+        buffer = _Buffer(channels, _length(container, stream) or expected or UNKNOWN_LENGTH_SECONDS)
+        skipped, stopped, reason = _decode(av, container, stream, buffer, progress)
+    if not buffer.length:
+        if expected:
+            raise AudioError(
+                f"{path}: the file is damaged: nothing of the {figure_text(expected, 'seconds', 'en')} "
+                f"it announces could be decoded ({reason or 'no audio data'})"
+            )
+        if reason:
+            raise AudioError(f"{path}: the audio cannot be decoded ({reason})")
         raise AudioError(f"{path}: the audio track holds no samples")
-    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    read = round(buffer.length / SAMPLE_RATE, 3)
+    damage = None
+    if skipped or stopped or (expected is not None and expected - read > MISSING_TOLERANCE):
+        damage = Damage(None if expected is None else round(expected, 3), read, skipped, stopped, reason)
+    if channels == 2 and _channels_are_copies(buffer.rows()):
+        buffer.fold()
     if progress:
         progress(1.0)
     info = AudioInfo(
         path=str(path),
-        duration=round(samples.shape[1] / SAMPLE_RATE, 3),
+        duration=read,
         channels=channels,
         sample_rate=stream.codec_context.sample_rate or SAMPLE_RATE,
+        damage=damage,
     )
-    return Recording(info=info, samples=samples)
+    return Recording(info=info, samples=buffer.rows())
+
+
+def damage_note(damage: Damage, lang: str) -> str:
+    """What a damaged recording lost, in one sentence of the report's language ("en", "fr"),
+    for the report's notes and the command's warning."""
+
+    def seconds(value: float) -> str:
+        return figure_text(value, "seconds", lang)
+
+    parts = []
+    if damage.expected is not None and damage.missing > MISSING_TOLERANCE:
+        parts.append(
+            say(
+                lang,
+                f"{seconds(damage.missing)} of the {seconds(damage.expected)} it announces could not be read",
+                f"{seconds(damage.missing)} sur les {seconds(damage.expected)} annoncées n’ont pas pu être lues",
+            )
+        )
+    elif damage.stopped:
+        parts.append(
+            say(
+                lang,
+                f"reading stopped at {seconds(damage.read)}",
+                f"la lecture s’est arrêtée à {seconds(damage.read)}",
+            )
+        )
+    if damage.skipped:
+        parts.append(
+            say(
+                lang,
+                f"{damage.skipped} passage(s) could not be decoded and were left out",
+                f"{damage.skipped} passage(s) illisible(s) ont été ignoré(s)",
+            )
+        )
+    why = f" ({damage.reason})" if damage.reason else ""
+    return say(
+        lang,
+        f"The recording is damaged: {'; '.join(parts)}{why}; "
+        f"the report covers the {seconds(damage.read)} that could be read.",
+        f"L’enregistrement est endommagé : {' ; '.join(parts)}{why} ; "
+        f"le rapport porte sur les {seconds(damage.read)} qui ont pu être lues.",
+    )
 
 
 def excerpt(samples: np.ndarray, spans: list[tuple[float, float]], limit: float) -> np.ndarray:
@@ -114,7 +188,154 @@ def excerpt(samples: np.ndarray, spans: list[tuple[float, float]], limit: float)
     return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
 
 
-def _duration(container, stream) -> float | None:  # type: ignore[no-untyped-def]
+def _check_regular_file(path: Path) -> None:
+    """Refuse, before opening it, anything but a non-empty regular file (see NOT_A_FILE)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        raise AudioError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise AudioError(f"{path}: cannot be read ({_reason(exc)})") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise AudioError(f"{path}: {NOT_A_FILE.get(stat.S_IFMT(found.st_mode), 'is not a regular file')}")
+    if found.st_size == 0:
+        raise AudioError(f"{path}: the file is empty (0 bytes)")
+
+
+def _decode(
+    av, container, stream, buffer: _Buffer, progress: ProgressCallback | None
+) -> tuple[int, bool, str | None]:  # type: ignore[no-untyped-def]
+    """Decode ``stream`` into ``buffer``, packet by packet so that one bad stretch is skipped
+    rather than ending the file. Returns how many packets failed, whether reading stopped on
+    an error, and FFmpeg's reason for the first failure."""
+    layout = "mono" if buffer.channels == 1 else "stereo"
+    resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+    skipped, stopped, reason = 0, False, None
+    planned = buffer.capacity  # progress is measured against the room made for the file's length
+    shown = 0.0
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.error.FFmpegError as exc:
+                skipped += 1
+                reason = reason or _reason(exc)
+                continue
+            for frame in frames:
+                frame.pts = None  # let the resampler follow the samples, not broken timestamps
+                for out in resampler.resample(frame):
+                    buffer.append(out.to_ndarray())
+            if progress and buffer.length / planned >= shown + 0.01:
+                shown = min(buffer.length / planned, 1.0)
+                progress(shown)
+    except av.error.FFmpegError as exc:
+        stopped, reason = True, reason or _reason(exc)
+    for out in resampler.resample(None):
+        buffer.append(out.to_ndarray())
+    return skipped, stopped, reason
+
+
+class _Buffer:
+    """Decoded samples in one block per recording, rows of ``capacity`` samples one after the
+    other in ``flat``, grown in place as samples come and cut to what was read.
+
+    Keeping every decoded chunk and joining them at the end held the audio twice (2 GB at the
+    peak for two hours). Here the block is sized from the file's length, grows by half when the
+    stream runs longer, and ``ndarray.resize`` (a realloc) grows or shrinks it without a second
+    copy; the rows move inside it. Pages of the block are only touched as they are written.
+    """
+
+    def __init__(self, channels: int, seconds: float) -> None:
+        self.channels = channels
+        # A second more than announced, so that a stream a little longer does not grow the block.
+        self.capacity = int(min(max(seconds, 0.0), MAX_PREALLOCATED_SECONDS) * SAMPLE_RATE) + SAMPLE_RATE
+        self.length = 0
+        self.flat = np.empty(channels * self.capacity, np.float32)
+
+    def append(self, block: np.ndarray) -> None:
+        """Add ``block``, shape (channels, n), after the samples so far."""
+        n = block.shape[1]
+        if self.length + n > self.capacity:
+            self._make_room(max(self.length + n, self.capacity * 3 // 2))
+        self.flat.reshape(self.channels, self.capacity)[:, self.length : self.length + n] = block
+        self.length += n
+
+    def fold(self) -> None:
+        """Two channels into one, their mean, in place: the second row's room is given back."""
+        n, second = self.length, self.capacity
+        np.add(self.flat[:n], self.flat[second : second + n], out=self.flat[:n])
+        np.divide(self.flat[:n], 2, out=self.flat[:n])
+        self.channels = 1
+        self.flat.resize(self.capacity)
+
+    def rows(self) -> np.ndarray:
+        """The samples read, shape (channels, length), after giving back spare room of a second or
+        more (less is not worth moving the rows for)."""
+        if self.capacity - self.length >= SAMPLE_RATE:
+            self._make_room(self.length)
+        return self.flat.reshape(self.channels, self.capacity)[:, : self.length]
+
+    def _make_room(self, capacity: int) -> None:
+        old = self.capacity
+        if capacity > old:
+            self.flat.resize(self.channels * capacity)
+            # Last row first: each moves up into room nothing still to move is in.
+            for row in reversed(range(1, self.channels)):
+                _move(self.flat, row * old, row * capacity, self.length)
+        else:
+            for row in range(1, self.channels):
+                _move(self.flat, row * old, row * capacity, self.length)
+            self.flat.resize(self.channels * capacity)
+        self.capacity = capacity
+
+
+def _move(flat: np.ndarray, source: int, target: int, length: int) -> None:
+    """Copy ``length`` samples from ``source`` to ``target`` within ``flat``, in pieces no longer
+    than the shift and in the order that never overwrites what is still to be copied: numpy would
+    otherwise copy the overlapping row to a temporary array first."""
+    step = abs(target - source)
+    if not step:
+        return
+    pieces = range(0, length, step)
+    for start in pieces if target < source else reversed(pieces):
+        end = min(start + step, length)
+        flat[target + start : target + end] = flat[source + start : source + end]
+
+
+def _announced(path: Path, container, stream) -> float | None:  # type: ignore[no-untyped-def]
+    """The length in seconds the file's header announces, where it can be trusted to."""
+    if container.format.name == "wav":
+        return _wav_announced(path)
+    if container.format.name in EXACT_LENGTH_FORMATS and stream.duration is not None:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _wav_announced(path: Path) -> float | None:
+    """The length a WAV header announces: its data chunk's size over its bytes per second.
+
+    None for a streamed WAV, whose writer could not know the size (0 or 0xFFFFFFFF).
+    """
+    with path.open("rb") as file:
+        riff = file.read(12)
+        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
+            return None
+        byte_rate = 0
+        while len(header := file.read(8)) == 8:
+            kind, size = header[:4], struct.unpack("<I", header[4:])[0]
+            if kind == b"data":
+                return size / byte_rate if byte_rate and size not in (0, 0xFFFFFFFF) else None
+            if kind == b"fmt ":
+                fmt = file.read(size)
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else 0
+                file.seek(size % 2, 1)  # chunks are padded to an even size
+            else:
+                file.seek(size + size % 2, 1)
+    return None
+
+
+def _length(container, stream) -> float | None:  # type: ignore[no-untyped-def]
+    """FFmpeg's idea of the length, exact or estimated: enough to size the buffer."""
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
