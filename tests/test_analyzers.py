@@ -156,7 +156,7 @@ def test_a_failing_analyzer_does_not_sink_the_others():
 @pytest.mark.parametrize(
     "assignment, message",
     [
-        ("monologues.threshold=abc", "could not convert"),
+        ("monologues.threshold=abc", "expected a number"),
         ("nope.threshold=1", "no analyzer named 'nope'"),
         ("monologues.nope=1", "has no option 'nope'"),
         ("monologues", "expected analyzer.option=value"),

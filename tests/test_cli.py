@@ -96,10 +96,10 @@ def test_french_report_language(write_json):
     [
         ("{not json", "not valid JSON (line 1"),
         ("[1, 2]", "expected a JSON object"),
-        ('{"speakers": []}', '"speakers" must be a non-empty list'),
+        ('{"speakers": []}', "speakers: must not be empty"),
         ('{"speakers": ["A"], "turns": [{"speaker": "B", "start": 0, "end": 1}]}', "speaker 'B' is not in"),
-        ('{"speakers": ["A"], "turns": [{"speaker": "A", "start": "x", "end": 1}]}', 'numeric "start"'),
-        ('{"speakers": ["A"], "turns": {}}', '"turns" must be a list'),
+        ('{"speakers": ["A"], "turns": [{"speaker": "A", "start": "x", "end": 1}]}', "turns[0].start: must be a number"),
+        ('{"speakers": ["A"], "turns": {}}', "turns: must be a list"),
     ],
 )
 def test_malformed_transcripts(tmp_path, data, fragment):

@@ -191,7 +191,14 @@ def test_an_analyzer_returning_garbage_does_not_sink_the_report(tmp_path, write_
 def test_analyzers_lists_options_with_types():
     listed = {a["name"]: a for a in json.loads(run_cli("analyzers", "--json").stdout)}
     threshold = next(o for o in listed["monologues"]["options"] if o["name"] == "threshold")
-    assert threshold == {"name": "threshold", "type": "float", "default": 90.0, "help": threshold["help"]}
+    assert threshold == {
+        "name": "threshold",
+        "type": "float",
+        "default": 90.0,
+        "minimum": 1,
+        "maximum": 3600,
+        "help": threshold["help"],
+    }
     assert listed["star"]["plugin"] == "star"
 
 

@@ -64,7 +64,9 @@ ADVICE = {
 class StarAnalyzer(Analyzer):
     name = "star"
     title = {"en": "STAR answers", "fr": "Réponses STAR"}
-    options = (Option("min_answer_words", 25, "Answers shorter than this are not judged."),)
+    options = (
+        Option("min_answer_words", 25, "Answers shorter than this are not judged.", minimum=0, maximum=1000),
+    )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:
         turns = conversation.turns

@@ -38,6 +38,8 @@ def load() -> tuple[Path | None, dict[str, Any]]:
     where = path()
     if where is None:
         return None, {}
+    if where.exists() and not where.is_file():  # a FIFO would block the read for ever
+        raise OptionError(f"{where}: not a regular file; REHEARSE_CONFIG must name a TOML file")
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -46,6 +48,8 @@ def load() -> tuple[Path | None, dict[str, Any]]:
         return where, tomllib.loads(where.read_text(encoding="utf-8"))
     except OSError as exc:
         raise OptionError(f"{where}: cannot read the config file ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError:
+        raise OptionError(f"{where}: not UTF-8 text; save the config file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise OptionError(f"{where}: not valid TOML ({exc})") from exc
 

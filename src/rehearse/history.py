@@ -15,7 +15,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,6 +93,10 @@ def connect(location: Path | None = None, migrations: list | None = None) -> Ite
         yield db
     except sqlite3.DatabaseError as exc:
         raise _explain(exc, location) from exc
+    except OSError as exc:  # backing up before a migration
+        raise HistoryError(
+            f"cannot back up the history {location} ({exc.strerror or exc}); use --no-save"
+        ) from exc
     finally:
         db.close()
 
@@ -109,14 +113,27 @@ def _migrate(db: sqlite3.Connection, location: Path, steps: list) -> None:
     if version > 0:
         backup = location.with_name(f"{location.name}.v{version}.bak")
         shutil.copy2(location, backup)
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         for number, step in enumerate(steps[version:], version + 1):
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """All or nothing; the error that stopped it is the one raised.
+
+    SQLite rolls back by itself on some errors (a full disk, an I/O error): a ROLLBACK then
+    fails with "no transaction is active", which must not hide the real cause.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
 
 
@@ -131,6 +148,12 @@ def _explain(exc: sqlite3.DatabaseError, location: Path) -> HistoryError:
             f"the history {location} is damaged ({message}); it was left untouched. Move it aside to "
             "start a new one (earlier sessions stay in the moved file), or use --no-save"
         )
+    if "full" in message:
+        return HistoryError(
+            f"the disk holding the history {location} is full; free some space, or use --no-save"
+        )
+    if "readonly" in message or "read-only" in message:
+        return HistoryError(f"the history {location} is read-only; check its permissions, or use --no-save")
     return HistoryError(f"the history {location} could not be used: {message}")
 
 
@@ -160,24 +183,18 @@ def save(report: dict, recorded_at: str | None = None, location: Path | None = N
         "you": coaching.get("you"),
         "report": json.dumps(report, ensure_ascii=False, default=str),
     }
-    with connect(location) as db:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute(
-                """INSERT INTO sessions (analyzed_at, recorded_at, profile, audio_path, duration, language, you, report)
-                   VALUES (:analyzed_at, :recorded_at, :profile, :audio_path, :duration, :language, :you, :report)
-                   ON CONFLICT (audio_path) DO UPDATE SET analyzed_at = excluded.analyzed_at,
-                     recorded_at = COALESCE(excluded.recorded_at, recorded_at), profile = excluded.profile,
-                     duration = excluded.duration, language = excluded.language, you = excluded.you,
-                     report = excluded.report""",
-                row,
-            )
-            session_id = db.execute("SELECT id FROM sessions WHERE audio_path = ?", (audio,)).fetchone()[0]
-            _write_metrics(db, session_id, coaching.get("key_metrics") or {})
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    with connect(location) as db, _transaction(db):
+        db.execute(
+            """INSERT INTO sessions (analyzed_at, recorded_at, profile, audio_path, duration, language, you, report)
+               VALUES (:analyzed_at, :recorded_at, :profile, :audio_path, :duration, :language, :you, :report)
+               ON CONFLICT (audio_path) DO UPDATE SET analyzed_at = excluded.analyzed_at,
+                 recorded_at = COALESCE(excluded.recorded_at, recorded_at), profile = excluded.profile,
+                 duration = excluded.duration, language = excluded.language, you = excluded.you,
+                 report = excluded.report""",
+            row,
+        )
+        session_id = db.execute("SELECT id FROM sessions WHERE audio_path = ?", (audio,)).fetchone()[0]
+        _write_metrics(db, session_id, coaching.get("key_metrics") or {})
     return int(session_id)
 
 

@@ -103,7 +103,9 @@ def who_spoke_when(
 
 def transcribe_recording(path: str | Path, options: Options, progress: Progress = _quiet) -> Conversation:
     """Turn a recording into a conversation: words, who spoke when, utterances and turns."""
-    # The model first: a missing one should fail before minutes of decoding.
+    # Everything that can be refused is checked before minutes of work: the plugins named,
+    # then the model.
+    _plugin(plugins.diarizers(), options.diarizer, "diarizer")
     transcriber = _plugin(plugins.transcribers(), options.transcriber, "transcriber").load(
         options.model,
         device=options.device,
@@ -127,6 +129,8 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     progress("transcribe", 1.0)
 
     lang = report_language(language, options.report_language)
+    if recording.info.damage is not None:
+        notes.append(decode.damage_note(recording.info.damage, lang))
     words = turns.assign_words(words, segments)
     utterances = turns.build_utterances(segments, words)
     if source is Attribution.CHANNELS and words:
@@ -135,7 +139,10 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     progress("speakers", 1.0)
     notes += attribution_notes(source, found.unseparated, speakers, segments, lang)
     me = _find_me(recording, found, options)
-    if me.get("source") == "voiceprint" and me["speaker"] is None:
+    if "unusable" in me:
+        notes.append(voiceprint.unusable_note(lang))
+        me = {}
+    elif me.get("source") == "voiceprint" and me["speaker"] is None:
         notes.append(voiceprint.no_match_note(me["similarities"], lang))
     return Conversation(
         speakers=roles.label_speakers(source, speakers, lang, me.get("speaker")),
@@ -209,7 +216,10 @@ def _find_me(recording: decode.Recording, found: SpeakerActivity, options: Optio
         return {"speaker": options.me, "source": "option"}
     if not options.use_voiceprint or found.source is Attribution.SINGLE:
         return {}
-    print_ = voiceprint.load()
+    try:
+        print_ = voiceprint.load()
+    except voiceprint.VoicePrintError:
+        return {"unusable": True}
     if print_ is None:
         return {}
     voices = {}

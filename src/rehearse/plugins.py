@@ -70,6 +70,10 @@ KINDS = {
     "register_transcribers": "transcriber",
 }
 
+# What a plugin's code may raise that must not end rehearse silently: any error, and
+# sys.exit(), which would otherwise end the run with no report and no message.
+PLUGIN_FAILURES = (Exception, SystemExit)
+
 _manager: pluggy.PluginManager | None = None
 _local_files: dict[str, Path] = {}
 
@@ -101,17 +105,17 @@ def _load_installed(pm: pluggy.PluginManager) -> None:
     if only is None:
         try:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        except Exception as exc:  # noqa: BLE001 - any import error of a third-party plugin
+        except PLUGIN_FAILURES as exc:
             raise PluginError(
-                f"an installed plugin failed to load: {exc} "
+                f"an installed plugin failed to load: {describe_failure(exc)} "
                 "(set REHEARSE_LOAD_PLUGINS= to start without plugins)"
             ) from exc
         return
     for name in filter(None, (n.strip() for n in only.split(","))):
         try:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
-        except Exception as exc:  # noqa: BLE001
-            raise PluginError(f"plugin {name!r} failed to load: {exc}") from exc
+        except PLUGIN_FAILURES as exc:
+            raise PluginError(f"plugin {name!r} failed to load: {describe_failure(exc)}") from exc
 
 
 def plugin_dirs() -> list[Path]:
@@ -135,8 +139,8 @@ def _load_files(pm: pluggy.PluginManager) -> None:
             sys.modules[spec.name] = module
             try:
                 spec.loader.exec_module(module)
-            except Exception as exc:  # noqa: BLE001 - whatever the file raises
-                raise PluginError(f"{path}: failed to load: {type(exc).__name__}: {exc}") from exc
+            except PLUGIN_FAILURES as exc:
+                raise PluginError(f"{path}: failed to load: {describe_failure(exc)}") from exc
             pm.register(module, name=name)
             _local_files[name] = path
 
@@ -168,8 +172,20 @@ def collect(hook_name: str) -> Registry:
 
         arguments = {"register": register}
         with traced(partial(_registered, hook_name, owner, registry, set(registry.items))):
-            impl.function(*(arguments[name] for name in impl.argnames))
+            try:
+                impl.function(*(arguments[name] for name in impl.argnames))
+            except PluginError:
+                raise
+            except PLUGIN_FAILURES as exc:
+                raise PluginError(f"{owner}: {hook_name} failed: {describe_failure(exc)}") from exc
     return registry
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A plugin's failure in a few words; sys.exit() named as such, since its message is a bare code."""
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _registered(hook_name: str, owner: str, registry: Registry, before: set[str]) -> str:

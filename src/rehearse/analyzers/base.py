@@ -18,6 +18,7 @@ by a path into the dict.
 from __future__ import annotations
 
 import json
+import math
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -77,11 +78,28 @@ class Figure:
 
 @dataclass(frozen=True)
 class Option:
-    """A named, documented analyzer parameter; its type is its default's."""
+    """A named, documented analyzer parameter; its type is its default's.
+
+    A number declares the range it makes sense in (``minimum`` and ``maximum``, inclusive):
+    a value outside it, or NaN or infinite, is refused wherever it comes from (``--set``,
+    ``rehearse.toml``, the analyzer's own default), since a window of 0 s or a share of -1
+    would make an analyzer loop for ever or fail with a stranger's error.
+    """
 
     name: str
     default: float | int | bool | str
     help: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __post_init__(self) -> None:
+        problem = self.problem(self.default)
+        if problem:
+            raise ValueError(f"option {self.name!r}: its default {self.default!r} {problem}")
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.default, (int, float)) and not isinstance(self.default, bool)
 
     def parse(self, raw: str) -> float | int | bool | str:
         kind = type(self.default)
@@ -91,7 +109,38 @@ class Option:
             if raw.lower() in ("0", "false", "no", "off"):
                 return False
             raise ValueError("expected true or false")
-        return kind(raw)
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise ValueError(f"expected {'a whole number' if kind is int else 'a number'}") from None
+        problem = self.problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    def problem(self, value: float | int | bool | str) -> str | None:
+        """Why ``value`` is out of this option's range, or None when it is fine."""
+        if not self.numeric or not isinstance(value, (int, float)):
+            return None
+        if not math.isfinite(value):
+            return "must be a finite number"
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            return f"must be {self.range_text}"
+        return None
+
+    @property
+    def range_text(self) -> str:
+        """The accepted range in words ("from 5 to 3600"), empty for options without one."""
+        low, high = (f"{v:g}" if v is not None else None for v in (self.minimum, self.maximum))
+        if low is not None and high is not None:
+            return f"from {low} to {high}"
+        if low is not None:
+            return f"at least {low}"
+        if high is not None:
+            return f"at most {high}"
+        return "a finite number" if self.numeric else ""
 
 
 class Analyzer:
@@ -174,7 +223,7 @@ def run(
     lang: str,
 ) -> dict[str, dict]:
     """Run every analyzer; one that fails gets an error section instead of sinking the report."""
-    from rehearse.plugins import traced
+    from rehearse.plugins import PLUGIN_FAILURES, describe_failure, traced
 
     results: dict[str, dict] = {}
     for name, analyzer in analyzers.items():
@@ -187,12 +236,12 @@ def run(
                 json.dumps(result, default=json_default)
             except (TypeError, ValueError) as exc:
                 raise TypeError(f"returned a value that is not JSON: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - isolation is the point
+        except PLUGIN_FAILURES as exc:  # isolation is the point
             result = {
                 "available": False,
-                "error": f"{type(exc).__name__}: {exc}",
+                "error": describe_failure(exc),
                 "traceback": traceback.format_exc(),
-                "summary": f"analyzer failed: {exc}",
+                "summary": f"analyzer failed: {describe_failure(exc)}",
             }
         results[name] = {"title": _title(analyzer, lang), **result}
     return results

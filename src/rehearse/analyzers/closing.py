@@ -65,8 +65,14 @@ class Closing(Analyzer):
     name = "closing"
     title = {"en": "Closing", "fr": "Conclusion"}
     options = (
-        Option("window", 180.0, "The closing is at most this many seconds at the end of the conversation."),
-        Option("share", 0.25, "… and at most this share of it (at least 30 s)."),
+        Option(
+            "window",
+            180.0,
+            "The closing is at most this many seconds at the end of the conversation.",
+            minimum=10,
+            maximum=3600,
+        ),
+        Option("share", 0.25, "… and at most this share of it (at least 30 s).", minimum=0.01, maximum=1),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> dict:

@@ -49,9 +49,13 @@ class Fillers(Analyzer):
     )
     options = (
         Option(
-            "max_share", 0.04, "More fillers than this share of a speaker's words gets advice (Read.ai: 4%)."
+            "max_share",
+            0.04,
+            "More fillers than this share of a speaker's words gets advice (Read.ai: 4%).",
+            minimum=0,
+            maximum=1,
         ),
-        Option("top", 5, "How many of each speaker's most used fillers to list."),
+        Option("top", 5, "How many of each speaker's most used fillers to list.", minimum=0, maximum=100),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> FillersSection:

@@ -45,6 +45,8 @@ class Interactivity(Analyzer):
             1.0,
             "Fewer floor switches per minute than this gets advice. Answers of 30 s to 2 min with a "
             "question between them give about 1 to 3 a minute.",
+            minimum=0,
+            maximum=60,
         ),
     )
 

@@ -57,8 +57,10 @@ class Monologues(Analyzer):
             90.0,
             "Turns longer than this many seconds are monologues "
             "(Gong: keep an overview under 2 minutes; most interview answers run 30 s to 2 min).",
+            minimum=1,
+            maximum=3600,
         ),
-        Option("quote_words", 12, "Words quoted from the start of each monologue."),
+        Option("quote_words", 12, "Words quoted from the start of each monologue.", minimum=0, maximum=200),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> MonologuesSection:

@@ -54,15 +54,27 @@ class Patience(Analyzer):
     )
     options = (
         Option(
-            "quick", 0.2, "Taking the floor sooner than this (seconds) after the other stops is cutting in."
+            "quick",
+            0.2,
+            "Taking the floor sooner than this (seconds) after the other stops is cutting in.",
+            minimum=0,
+            maximum=10,
         ),
-        Option("long_pause", 3.0, "Pauses longer than this (seconds) before answering are shown in context."),
+        Option(
+            "long_pause",
+            3.0,
+            "Pauses longer than this (seconds) before answering are shown in context.",
+            minimum=0,
+            maximum=3600,
+        ),
         Option(
             "min_median",
             0.2,
             "Advise leaving a beat when a speaker's median pause is under this (typical gap: ~0.2 s).",
+            minimum=0,
+            maximum=10,
         ),
-        Option("context_words", 8, "Words quoted before and after a long pause."),
+        Option("context_words", 8, "Words quoted before and after a long pause.", minimum=0, maximum=100),
     )
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> PatienceSection:

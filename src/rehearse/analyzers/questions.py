@@ -106,6 +106,8 @@ class Questions(Analyzer):
             "min_open_share",
             0.5,
             "Advise asking more open questions when fewer than this share of a speaker's questions are open.",
+            minimum=0,
+            maximum=1,
         ),
     )
 

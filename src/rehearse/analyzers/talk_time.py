@@ -52,6 +52,8 @@ class TalkTime(Analyzer):
             "dominant_share",
             0.65,
             "A share of speech above this is flagged as talking too much (Gong: results drop above 65%).",
+            minimum=0,
+            maximum=1,
         ),
     )
 

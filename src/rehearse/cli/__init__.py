@@ -15,6 +15,8 @@ import click
 from rehearse.cli import analyze, evaluate, history, plugins, record, voice  # noqa: F401 - they add the commands
 from rehearse.cli.app import EXIT_ERROR, cli
 from rehearse.errors import RehearseError
+from rehearse.renderers.base import printable
+from rehearse.transcription.runtimes import disable_telemetry
 
 __all__ = ["cli", "main"]
 
@@ -39,13 +41,22 @@ def _add_plugin_commands() -> None:
 def main() -> None:
     """Entry point: turns rehearse's errors into one line on stderr and an exit status."""
     debug = "--debug" in sys.argv[1:]
+    # Before any plugin can import onnxruntime: its switch is read once, at import.
+    disable_telemetry()
     try:
         _take_plugins_dirs(sys.argv[1:])
         _add_plugin_commands()
         # Without standalone mode, click returns ctx.exit()'s status instead of exiting.
         status = cli.main(standalone_mode=False)
-        if isinstance(status, int) and status:
-            sys.exit(status)
+    except SystemExit as exc:
+        # Click and rehearse never call sys.exit() inside a command (click raises its own
+        # Exit); only a plugin's code can, and that must not pass for a finished run.
+        click.echo(
+            f"Error: a plugin ended the run with sys.exit({exc.code!r}) "
+            "(REHEARSE_LOAD_PLUGINS= starts rehearse without installed plugins)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
@@ -57,7 +68,7 @@ def main() -> None:
     except RehearseError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {printable(str(exc))}", err=True)  # messages quote paths and data
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -65,5 +76,10 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - a bug still gets one readable line
         if debug:
             traceback.print_exc()
-        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {printable(str(exc))} (run with --debug for details)",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
+    if isinstance(status, int) and status:
+        sys.exit(status)

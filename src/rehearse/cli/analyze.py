@@ -10,8 +10,10 @@ import click
 
 from rehearse.cli.app import EXIT_ANALYZER_FAILED, cli, plugins_dir_option
 from rehearse.cli.ui import progress_bars
+from rehearse.cli.voice import saved_voice_print
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.errors import RehearseError
+from rehearse.renderers.base import printable
 
 
 def _check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -187,6 +189,9 @@ def analyze(
     if (audio is None) == (transcript is None):
         raise click.UsageError("give either an AUDIO file or --transcript FILE.json")
     renderer = _pick_renderer(plugins.renderers(), format_, output)
+    if output is not None:
+        _check_writable(output)
+    has_voice_print = me is None and saved_voice_print() is not None
     found = plugins.analyzers()
     where, config_file = config.load()
     from_file = config.analyzer_assignments(config_file, where)
@@ -206,6 +211,7 @@ def analyze(
         diarizer=diarizer,
         transcriber=transcriber,
         me=me.upper() if me else None,
+        use_voiceprint=has_voice_print,
         profile=profile,
         config=config_file,
         config_path=str(where) if where else None,
@@ -217,7 +223,9 @@ def analyze(
                 pipeline.set_me(conversation, options.me, "option", options)
         else:
             conversation = pipeline.transcribe_recording(audio, options, progress)  # type: ignore[arg-type]
-    if conversation.me is None and renderer.name == "terminal" and output is None:
+    _warn_if_damaged(conversation)
+    # With a voice print, its verdict (or its doubt) is in the notes: no need to ask.
+    if conversation.me is None and not has_voice_print and renderer.name == "terminal" and output is None:
         _ask_who_is_me(conversation, options)
     with progress_bars() as progress:
         result = pipeline.analyze(conversation, options, progress)
@@ -232,10 +240,7 @@ def analyze(
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        _write(output, text)
         click.echo(f"Report written to {output}", err=True)
     if failed:
         click.echo(
@@ -244,6 +249,39 @@ def analyze(
             err=True,
         )
         ctx.exit(EXIT_ANALYZER_FAILED)
+
+
+def _warn_if_damaged(conversation) -> None:  # type: ignore[no-untyped-def]
+    """A damaged recording is analysed as far as it decodes; the report says so, and so does
+    stderr, where someone reading only the figures would not look."""
+    from rehearse.audio.decode import damage_note
+    from rehearse.i18n import user_language
+
+    damage = conversation.audio.damage if conversation.audio else None
+    if damage is not None:
+        click.echo(f"Warning: {printable(damage_note(damage, user_language()))}", err=True)
+
+
+def _check_writable(output: Path) -> None:
+    """Refuse an output that cannot be written before the work, not after it."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise RehearseError(f"cannot write {output}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise RehearseError(f"cannot write {output}: permission denied")
+
+
+def _write(output: Path, text: str) -> None:
+    """Write the report whole or not at all: a full disk must not leave half a report in place of
+    the previous one."""
+    staging = output.with_name(f".{output.name}.partial")
+    try:
+        # A lone surrogate (JSON may escape one) has no UTF-8 form: it becomes "?", the rest stays.
+        staging.write_text(text, encoding="utf-8", errors="replace")
+        staging.replace(output)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | None) -> None:
@@ -266,18 +304,15 @@ def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | Non
 def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-def]
     """On a terminal, with several speakers and no voice print: ask which one is the user."""
     from rehearse import pipeline
-    from rehearse.diarization import voiceprint
 
     if not (sys.stdin.isatty() and sys.stderr.isatty()) or len(conversation.speakers) < 2:
         return
-    if voiceprint.load() is not None:
-        return  # the voice print was tried; its verdict (or its doubt) is in the notes
     click.echo("Which speaker is you? (Enter to skip; 'rehearse voice enroll' saves asking)", err=True)
     for number, speaker in enumerate(conversation.speakers, 1):
         turns = [t for t in conversation.turns if t.speaker == speaker.id and t.text]
         quote = max(turns, key=lambda t: t.duration).text if turns else ""
         quote = quote if len(quote) <= 90 else quote[:87] + "…"
-        click.echo(f"  {number}. {speaker.label}: “{quote}”", err=True)
+        click.echo(printable(f"  {number}. {speaker.label}: “{quote}”"), err=True)
     answer = click.prompt(
         "You are",
         default="",

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rehearse.cli.app import cli, plugins_dir_option
+from rehearse.renderers.base import printable
 
 
 @cli.command(name="plugins")
@@ -30,9 +31,9 @@ def plugins_command(as_json: bool) -> None:
         return
     for plugin in found:
         version = f" {plugin['version']}" if plugin["version"] else ""
-        click.echo(f"{plugin['name']}{version}  ({plugin['source']})")
+        click.echo(printable(f"{plugin['name']}{version}  ({plugin['source']})"))
         for kind, names in plugin["registers"].items():
-            click.echo(f"    {kind}: {', '.join(names)}")
+            click.echo(printable(f"    {kind}: {', '.join(names)}"))
 
 
 @cli.command(name="analyzers")
@@ -51,7 +52,14 @@ def analyzers_command(as_json: bool) -> None:
             "title": analyzer.title if isinstance(analyzer.title, str) else dict(analyzer.title),
             "plugin": registry.owners[name],
             "options": [
-                {"name": o.name, "type": type(o.default).__name__, "default": o.default, "help": o.help}
+                {
+                    "name": o.name,
+                    "type": type(o.default).__name__,
+                    "default": o.default,
+                    "minimum": o.minimum,
+                    "maximum": o.maximum,
+                    "help": o.help,
+                }
                 for o in analyzer.options
             ],
         }
@@ -62,12 +70,14 @@ def analyzers_command(as_json: bool) -> None:
         return
     for name, analyzer in registry.items.items():
         title = analyzer.title if isinstance(analyzer.title, str) else analyzer.title.get("en", name)
-        click.echo(f"{name}  — {title}  ({registry.owners[name]})")
+        click.echo(printable(f"{name}  — {title}  ({registry.owners[name]})"))
         for option in analyzer.options:
+            accepted = f", {option.range_text}" if option.range_text else ""
             click.echo(
-                f"    --set {name}.{option.name}=<{type(option.default).__name__}>  (default {option.default})"
+                f"    --set {name}.{option.name}=<{type(option.default).__name__}>"
+                f"  (default {option.default}{accepted})"
             )
-            click.echo(f"        {option.help}")
+            click.echo(printable(f"        {option.help}"))
 
 
 @cli.group()

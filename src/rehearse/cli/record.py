@@ -11,6 +11,7 @@ from rehearse.cli.analyze import analyze as analyze_command
 from rehearse.cli.app import cli
 from rehearse.cli.ui import live_levels
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
+from rehearse.renderers.base import printable
 
 
 @cli.command()
@@ -30,7 +31,11 @@ def devices(as_json: bool) -> None:
         click.echo("No input device found. Plug in a microphone, or check the system's sound settings.")
     for d in found:
         mark = "*" if d.is_default else " "
-        click.echo(f"{mark} {d.index:>3}  {d.name}  ({d.host_api}, {d.channels} ch, {d.default_rate:.0f} Hz)")
+        click.echo(
+            printable(
+                f"{mark} {d.index:>3}  {d.name}  ({d.host_api}, {d.channels} ch, {d.default_rate:.0f} Hz)"
+            )
+        )
 
 
 @cli.command()
@@ -113,7 +118,7 @@ def record(
         raise click.UsageError("with two --device, each records one channel: leave out --channels")
     folder = path.parent if path else session.sessions_dir()
     for leftover, _ in session.repair_unfinished(folder) if folder.is_dir() else []:
-        click.echo(f"Repaired an unfinished recording: {leftover}", err=True)
+        click.echo(printable(f"Repaired an unfinished recording: {leftover}"), err=True)
     if profile:
         _print_brief(profile, lang or "en")
     path = path or session.default_path(profile)
@@ -129,14 +134,17 @@ def record(
         threading.Thread(target=wait_for_enter, daemon=True).start()
     how = "Enter or Ctrl-C" if sys.stdin.isatty() else "Ctrl-C"
     click.echo(
-        f"Recording to {path} — stop with {how}" + (f", or after {duration:.0f} s" if duration else "") + ".",
+        printable(f"Recording to {path} — stop with {how}")
+        + (f", or after {duration:.0f} s" if duration else "")
+        + ".",
         err=True,
     )
     similarity = None
     if len(device_names) < 2 and channels == 1 and not quiet:
+        from rehearse.cli.voice import saved_voice_print
         from rehearse.diarization import voiceprint
 
-        print_ = voiceprint.load()
+        print_ = saved_voice_print()
         if print_ is None:
             click.echo(
                 "One microphone and no voice print: the live cues time each stretch of speech but cannot "
@@ -166,7 +174,8 @@ def record(
     if path != take:
         wav.save_as_flac(take, path)
     click.echo(
-        f"Saved {path} ({info.duration:.1f} s, {info.channels} channel(s), {info.sample_rate} Hz){overflow}.",
+        printable(f"Saved {path}")
+        + f" ({info.duration:.1f} s, {info.channels} channel(s), {info.sample_rate} Hz){overflow}.",
         err=True,
     )
     if then_analyze:
@@ -178,7 +187,7 @@ def _recover(target: Path) -> None:
 
     repaired = session.repair_unfinished(target)
     for audio, seconds in repaired:
-        click.echo(f"Repaired {audio}: {seconds:.1f} s of audio")
+        click.echo(printable(f"Repaired {audio}: {seconds:.1f} s of audio"))
     if not repaired:
         click.echo("Nothing to repair: every recording is complete.")
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rehearse.cli.app import cli
 from rehearse.cli.ui import progress_bars
+from rehearse.renderers.base import printable
+
+if TYPE_CHECKING:
+    from rehearse.diarization.voiceprint import VoicePrint
 
 
 @cli.group()
@@ -41,6 +46,7 @@ def enroll(source: Path | None, seconds: float, device: str | None) -> None:
     from rehearse.diarization import voiceprint
     from rehearse.recording import capture
 
+    voiceprint.check_writable()  # before anyone speaks for nothing
     if source is not None:
         samples = audio.load(source).mono
         origin = str(source.resolve())
@@ -90,7 +96,11 @@ def show(as_json: bool) -> None:
         click.echo("No voice print yet. Make one with: rehearse voice enroll")
     else:
         click.echo(f"Voice print: {voiceprint.path()}")
-        click.echo(f"  made {print_.created} from {print_.source}, {print_.speech_seconds:.1f} s of speech")
+        click.echo(
+            printable(
+                f"  made {print_.created} from {print_.source}, {print_.speech_seconds:.1f} s of speech"
+            )
+        )
 
 
 @voice.command()
@@ -99,3 +109,14 @@ def forget() -> None:
     from rehearse.diarization import voiceprint
 
     click.echo("Voice print deleted." if voiceprint.forget() else "There was no voice print to delete.")
+
+
+def saved_voice_print() -> VoicePrint | None:
+    """The voice print for analysis or live cues; a damaged one costs a warning, not the session."""
+    from rehearse.diarization import voiceprint
+
+    try:
+        return voiceprint.load()
+    except voiceprint.VoicePrintError as exc:
+        click.echo(f"Warning: {exc}; going on without it.", err=True)
+        return None

@@ -8,6 +8,7 @@ voice is closest becomes role "me" — if the match is clear enough.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rehearse.conversation import Segment, union_length
 from rehearse.errors import RehearseError
 from rehearse.i18n import say
 from rehearse.paths import data_dir
@@ -27,6 +29,10 @@ MIN_SPEECH_SECONDS = 5.0
 # at least 0.017 (docs/benchmarks.md). Both conditions must hold for a match.
 MATCH_SIMILARITY = 0.86
 MATCH_MARGIN = 0.015
+# A second voice holding this share of the speech means the enrolment is not of one person:
+# a print averaged over two voices would match neither. A smaller share (a word from someone
+# in the room, or the diarizer hesitating on one voice) is left out of the print instead.
+SECOND_VOICE_SHARE = 0.25
 
 
 class VoicePrintError(RehearseError):
@@ -56,8 +62,10 @@ def enroll(samples: np.ndarray, source: str) -> VoicePrint:
     from rehearse.audio import activity
     from rehearse.audio import decode as audio
     from rehearse.diarization import encoder as voice
+    from rehearse.diarization.voice import diarize
 
     speech = [(s.start, s.end) for s in activity.voice_activity(samples, "me")]
+    speech = _main_voice(diarize(samples, speech).segments, speech, source)
     said = audio.excerpt(samples, speech, 60.0)
     seconds = len(said) / audio.SAMPLE_RATE
     if seconds < MIN_SPEECH_SECONDS:
@@ -69,9 +77,45 @@ def enroll(samples: np.ndarray, source: str) -> VoicePrint:
     return VoicePrint(voice.embed(said), created, source, round(seconds, 1))
 
 
-def save(print_: VoicePrint) -> Path:
+def _main_voice(
+    segments: list[Segment], speech: list[tuple[float, float]], source: str
+) -> list[tuple[float, float]]:
+    """The speech of the voice heard most, refusing a recording where two voices share it."""
+    talk = {
+        name: union_length((s.start, s.end) for s in segments if s.speaker == name)
+        for name in {s.speaker for s in segments}
+    }
+    if len(talk) < 2:
+        return speech
+    ranked = sorted(talk, key=talk.__getitem__, reverse=True)
+    total = sum(talk.values())
+    if talk[ranked[1]] >= SECOND_VOICE_SHARE * total:
+        shares = ", ".join(f"{100 * talk[name] / total:.0f}%" for name in ranked)
+        raise VoicePrintError(
+            f"{source}: {len(talk)} voices heard (shares of the speech: {shares}); "
+            "a voice print needs a recording of you alone"
+        )
+    return [(s.start, s.end) for s in segments if s.speaker == ranked[0]]
+
+
+def check_writable() -> Path:
+    """Where the voice print will go, checked before anyone speaks for it.
+
+    Raises:
+        VoicePrintError: the data directory cannot be created or written.
+    """
     target = path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VoicePrintError(f"cannot create {target.parent} ({exc.strerror or exc})") from exc
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise VoicePrintError(f"cannot write the voice print to {target.parent} (permission denied)")
+    return target
+
+
+def save(print_: VoicePrint) -> Path:
+    target = check_writable()
     data = {
         "format": FORMAT,
         "created": print_.created,
@@ -80,8 +124,12 @@ def save(print_: VoicePrint) -> Path:
         "embedding": [round(float(x), 6) for x in print_.embedding],
     }
     staging = target.with_suffix(".tmp")
-    staging.write_text(json.dumps(data), encoding="utf-8")
-    staging.replace(target)  # atomic: a crash never leaves half a voice print
+    try:
+        staging.write_text(json.dumps(data), encoding="utf-8")
+        staging.replace(target)  # atomic: a crash never leaves half a voice print
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise VoicePrintError(f"cannot save the voice print to {target} ({exc.strerror or exc})") from exc
     return target
 
 
@@ -91,8 +139,16 @@ def load() -> VoicePrint | None:
     if not where.exists():
         return None
     fix = "run 'rehearse voice enroll' again, or 'rehearse voice forget' to remove it"
+    if not where.is_file():
+        raise VoicePrintError(f"the voice print {where} is not a regular file; {fix}")
     try:
-        data = json.loads(where.read_text(encoding="utf-8"))
+        text = where.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise VoicePrintError(
+            f"cannot read the voice print {where} ({exc.strerror or exc}); check its permissions"
+        ) from exc
+    try:
+        data = json.loads(text)
         embedding = np.asarray(data["embedding"], dtype=np.float32)
         if data.get("format") != FORMAT or embedding.shape != (256,) or not np.isfinite(embedding).all():
             raise ValueError("unexpected content")
@@ -100,7 +156,7 @@ def load() -> VoicePrint | None:
         if not 0.99 < norm < 1.01:
             raise ValueError("not a unit vector")
         return VoicePrint(embedding, str(data["created"]), str(data["source"]), float(data["speech_seconds"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise VoicePrintError(f"the voice print {where} is damaged ({exc}); {fix}") from exc
 
 
@@ -109,7 +165,10 @@ def forget() -> bool:
     where = path()
     if not where.exists():
         return False
-    where.unlink()
+    try:
+        where.unlink()
+    except OSError as exc:
+        raise VoicePrintError(f"cannot delete {where} ({exc.strerror or exc})") from exc
     return True
 
 
@@ -142,4 +201,15 @@ def no_match_note(similarities: dict[str, float], lang: str) -> str:
         f"{closest[1]:.2f}), so no one is marked as you; --me tells rehearse who you are.",
         f"Personne ne ressemble nettement à votre empreinte vocale (le plus proche : {closest[0]}, "
         f"similarité {closest[1]:.2f}) ; --me indique qui vous êtes.",
+    )
+
+
+def unusable_note(lang: str) -> str:
+    """The report's note when the saved voice print could not be read (the CLI warns why)."""
+    return say(
+        lang,
+        f"Your voice print ({path()}) is damaged or unreadable and was not used; "
+        "'rehearse voice enroll' makes a new one.",
+        f"Votre empreinte vocale ({path()}) est abîmée ou illisible et n'a pas servi ; "
+        "'rehearse voice enroll' en crée une nouvelle.",
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehearse._version import __version__
 from rehearse.coaching import situations as profiles
@@ -17,6 +18,7 @@ from rehearse.conversation import (
     Attribution,
     AudioInfo,
     Conversation,
+    Damage,
     Segment,
     Speaker,
     Word,
@@ -24,6 +26,9 @@ from rehearse.conversation import (
 )
 from rehearse.diarization.turns import build_turns, build_utterances
 from rehearse.errors import TranscriptError
+
+if TYPE_CHECKING:
+    from rehearse.report.schema import AudioEntry, TurnEntry
 
 SCHEMA = "rehearse.report/1"
 
@@ -83,6 +88,7 @@ def _audio(info: AudioInfo | None) -> dict | None:
         "duration": info.duration,
         "channels": info.channels,
         "sample_rate": info.sample_rate,
+        "damage": asdict(info.damage) if info.damage else None,
     }
 
 
@@ -93,18 +99,24 @@ def load(path: str | Path) -> Conversation:
         TranscriptError: unreadable, not JSON, or missing what a conversation needs.
     """
     path = Path(path)
+    if path.is_dir():
+        raise TranscriptError(f"{path}: is a directory, not a transcript")
+    if path.exists() and not path.is_file():  # reading a FIFO or a device would never end
+        raise TranscriptError(f"{path}: not a regular file; --transcript takes a JSON report")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TranscriptError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise TranscriptError(f"{path}: is a directory, not a transcript") from None
     except UnicodeDecodeError:
         raise TranscriptError(f"{path}: not a text file; --transcript takes a JSON report") from None
     except json.JSONDecodeError as exc:
         raise TranscriptError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise TranscriptError(f"{path}: nested too deeply to be a transcript") from None
+    except OSError as exc:
+        raise TranscriptError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     try:
         return from_dict(data)
     except TranscriptError as exc:
@@ -112,130 +124,62 @@ def load(path: str | Path) -> Conversation:
 
 
 def from_dict(data: Any) -> Conversation:
-    if not isinstance(data, dict):
-        raise TranscriptError('expected a JSON object with "speakers" and "turns"')
-    speakers = _speakers(data.get("speakers"))
-    ids = {s.id for s in speakers}
-    by_label = {s.label: s.id for s in speakers}
-    turns = _list(data, "turns")
-    words_data = data.get("words")
-    if words_data:
-        words = [_word(w, i, ids, by_label) for i, w in enumerate(_list(data, "words"))]
+    """A conversation from decoded JSON, checked by :mod:`rehearse.report.schema` first.
+
+    Raises:
+        TranscriptError: one line naming the field at fault.
+    """
+    from rehearse.report import schema
+
+    checked = schema.parse(data)
+    speakers = [Speaker(s.id, s.label or s.id, s.role, s.channel) for s in checked.speakers]
+    by_name = {s.label: s.id for s in speakers} | {s.id: s.id for s in speakers}
+    if checked.words:
+        words = [Word(w.start, w.end, w.text, by_name[w.speaker], w.probability) for w in checked.words]
     else:
-        words = [w for i, t in enumerate(turns) for w in _spread(t, i, ids, by_label)]
-    if data.get("segments"):
+        words = [w for t in checked.turns for w in _spread(t, by_name[t.speaker])]
+    if checked.segments:
         segments = [
-            Segment(
-                _speaker(s, f"segments[{i}]", ids, by_label),
-                *_times(s, f"segments[{i}]"),
-                confidence=_confidence(s, f"segments[{i}]"),
-            )
-            for i, s in enumerate(_list(data, "segments"))
+            Segment(by_name[s.speaker], s.start, s.end, confidence=s.confidence) for s in checked.segments
         ]
     else:
-        segments = [
-            Segment(_speaker(t, f"turns[{i}]", ids, by_label), *_times(t, f"turns[{i}]"))
-            for i, t in enumerate(turns)
-        ]
+        segments = [Segment(by_name[t.speaker], t.start, t.end) for t in checked.turns]
     segments.sort(key=lambda s: (s.start, s.speaker))
     try:
-        attribution = Attribution(data.get("attribution", Attribution.TRANSCRIPT.value))
+        attribution = Attribution(checked.attribution or Attribution.TRANSCRIPT.value)
     except ValueError:
         attribution = Attribution.TRANSCRIPT
     utterances = build_utterances(segments, sorted(words, key=lambda w: w.start))
     ends = [s.end for s in segments] + [w.end for w in words]
-    audio = data.get("audio")
+    audio = checked.audio
+    me = checked.me
     return Conversation(
         speakers=speakers,
         segments=segments,
         utterances=utterances,
         turns=build_turns(utterances),
-        duration=float(data.get("duration") or (audio or {}).get("duration") or max(ends, default=0.0)),
+        duration=checked.duration or (audio.duration if audio else 0.0) or max(ends, default=0.0),
         attribution=attribution,
-        language=data.get("language"),
-        language_probability=data.get("language_probability"),
-        audio=AudioInfo(**audio) if isinstance(audio, dict) else None,
-        model=data.get("model"),
-        notes=list(data.get("notes") or []),
-        me=data.get("me") if isinstance(data.get("me"), dict) else None,
-        profile=data.get("profile") if data.get("profile") in profiles.NAMES else None,
+        language=checked.language,
+        language_probability=checked.language_probability,
+        audio=_audio_info(audio) if audio else None,
+        model=checked.model,
+        notes=list(checked.notes),
+        me=me.model_dump(exclude_none=True) | {"speaker": me.speaker and by_name[me.speaker]} if me else None,
+        profile=checked.profile if checked.profile in profiles.NAMES else None,
     )
 
 
-def _list(data: dict, key: str) -> list:
-    value = data.get(key)
-    if not isinstance(value, list):
-        raise TranscriptError(f'"{key}" must be a list')
-    return value
+def _audio_info(audio: AudioEntry) -> AudioInfo:
+    damage = Damage(**audio.damage.model_dump()) if audio.damage else None
+    return AudioInfo(audio.path, audio.duration, audio.channels, audio.sample_rate, damage)
 
 
-def _speakers(value: Any) -> list[Speaker]:
-    if not isinstance(value, list) or not value:
-        raise TranscriptError('"speakers" must be a non-empty list')
-    speakers = []
-    for i, item in enumerate(value):
-        if isinstance(item, str):
-            speakers.append(Speaker(item, item))
-        elif isinstance(item, dict) and isinstance(item.get("id"), str):
-            speakers.append(
-                Speaker(
-                    item["id"], str(item.get("label") or item["id"]), item.get("role"), item.get("channel")
-                )
-            )
-        else:
-            raise TranscriptError(f'speakers[{i}] must be a string or an object with an "id"')
-    return speakers
-
-
-def _speaker(item: Any, where: str, ids: set[str], by_label: dict[str, str]) -> str:
-    speaker = item.get("speaker") if isinstance(item, dict) else None
-    if speaker in ids:
-        return str(speaker)
-    if speaker in by_label:
-        return by_label[speaker]
-    raise TranscriptError(f'{where}: speaker {speaker!r} is not in "speakers"')
-
-
-def _times(item: dict, where: str) -> tuple[float, float]:
-    try:
-        start, end = float(item["start"]), float(item["end"])
-    except (KeyError, TypeError, ValueError):
-        raise TranscriptError(f'{where}: needs numeric "start" and "end" (seconds)') from None
-    if end < start or start < 0:
-        raise TranscriptError(f'{where}: "end" ({end}) must not come before "start" ({start})')
-    return start, end
-
-
-def _confidence(item: dict, where: str) -> float:
-    try:
-        value = float(item.get("confidence", 1.0))
-    except (TypeError, ValueError):
-        raise TranscriptError(f'{where}: "confidence" must be a number from 0 to 1') from None
-    if not 0.0 <= value <= 1.0:
-        raise TranscriptError(f'{where}: "confidence" must be a number from 0 to 1, not {value}')
-    return value
-
-
-def _word(item: Any, i: int, ids: set[str], by_label: dict[str, str]) -> Word:
-    where = f"words[{i}]"
-    start, end = _times(item, where)
-    return Word(
-        start,
-        end,
-        str(item.get("text", "")),
-        _speaker(item, where, ids, by_label),
-        float(item.get("probability", 1.0)),
-    )
-
-
-def _spread(turn: Any, i: int, ids: set[str], by_label: dict[str, str]) -> list[Word]:
+def _spread(turn: TurnEntry, speaker: str) -> list[Word]:
     """Words of a turn given only as text, spread evenly over its time."""
-    where = f"turns[{i}]"
-    speaker = _speaker(turn, where, ids, by_label)
-    start, end = _times(turn, where)
-    text = turn.get("text", "")
-    if not isinstance(text, str):
-        raise TranscriptError(f'{where}: "text" must be a string')
-    pieces = text.split()
-    step = (end - start) / max(len(pieces), 1)
-    return [Word(start + k * step, start + (k + 1) * step, " " + p, speaker) for k, p in enumerate(pieces)]
+    pieces = turn.text.split()
+    step = (turn.end - turn.start) / max(len(pieces), 1)
+    return [
+        Word(turn.start + k * step, turn.start + (k + 1) * step, " " + p, speaker)
+        for k, p in enumerate(pieces)
+    ]
