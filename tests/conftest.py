@@ -11,15 +11,47 @@ ROOT = Path(__file__).resolve().parent.parent
 AUDIO = ROOT / "fixtures" / "audio"
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "rehearse", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         env=env,
-        timeout=600,
+        timeout=timeout,
     )
+
+
+def on_a_terminal(*args: str, answer: bytes = b"\n") -> str:
+    """What a person sees running rehearse in a real pseudo-terminal, giving ``answer`` to the
+    "You are" question if it is asked."""
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "rehearse", *args],
+            {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"},
+        )
+    seen, asked = b"", False
+    while select.select([fd], [], [], 30)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not asked and b"You are" in seen:
+            os.write(fd, answer)
+            asked = True
+    os.waitpid(pid, 0)
+    return seen.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 def truth(name: str) -> dict:

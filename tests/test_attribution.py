@@ -80,3 +80,29 @@ def test_channel_activity_ignores_crosstalk_and_keeps_real_overlap():
 
 def test_channel_activity_on_silence_finds_nothing():
     assert channel_activity(np.zeros((2, RATE * 3), np.float32), ["A", "B"]) == []
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_utterances_to_transcribe_again_are_those_of_the_plain_rule(seed):
+    """pipeline._garbled (a sweep) against its definition (every pair), on random talk."""
+    import random
+
+    from rehearse.pipeline import RECHECK_MAX_SECONDS, _garbled, _Spans
+    from test_hostile_scale import random_utterances
+
+    rnd = random.Random(seed)
+    utterances = random_utterances(rnd, seed % 40, 1 + seed % 3)
+    for speaker in ("S1", "S2", "S3"):
+        expected = [
+            u
+            for u in utterances
+            if u.speaker == speaker
+            and u.duration <= RECHECK_MAX_SECONDS
+            and (not u.words or any(o.speaker != speaker and o.start < u.start < o.end for o in utterances))
+        ]
+        assert _garbled(utterances, speaker) == expected
+        spans = _Spans([(u.start, u.end) for u in expected])
+        for t in (
+            [rnd.uniform(0, 70) for _ in range(50)] + [u.start for u in expected] + [u.end for u in expected]
+        ):
+            assert spans.cover(t) == any(u.start <= t <= u.end for u in expected)

@@ -6,7 +6,7 @@ import wave
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import on_a_terminal, run_cli
 
 MINIMAL = {
     "speakers": ["Alice", "Bob"],
@@ -191,11 +191,6 @@ def test_rttm_output_lists_who_spoke_when(write_json, tmp_path):
 
 def test_on_a_terminal_rehearse_asks_which_speaker_is_you(write_json):
     # A real pseudo-terminal: the question is only asked when a person is there to answer.
-    import os
-    import pty
-    import select
-    import sys
-
     path = str(
         write_json(
             {
@@ -207,30 +202,10 @@ def test_on_a_terminal_rehearse_asks_which_speaker_is_you(write_json):
             }
         )
     )
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.executable, [sys.executable, "-m", "rehearse", "analyze", "--transcript", path])
-    seen = b""
-    answered = False
-    while True:
-        ready, _, _ = select.select([fd], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"You are" in seen:
-            os.write(fd, b"2\n")
-            answered = True
-    os.waitpid(pid, 0)
-    text = seen.decode("utf-8", "replace")
+    text = on_a_terminal("analyze", "--transcript", path, answer=b"2\n")
     assert "Which speaker is you?" in text
     assert "“I build data pipelines for a bank.”" in text
-    assert answered and "You " in text.split("You are", 1)[1]
+    assert "You " in text.split("You are", 1)[1]
     assert "The interviewer" in text.split("You are", 1)[1]
 
 

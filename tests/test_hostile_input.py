@@ -11,12 +11,11 @@ import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import AUDIO
+from conftest import AUDIO, run_cli
 
 HANG_GUARD = 60  # seconds; every case here answers in a few
 
@@ -30,14 +29,7 @@ MINIMAL = {
 
 
 def rehearse(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "rehearse", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=HANG_GUARD,
-    )
+    return run_cli(*args, cwd=cwd, env={**os.environ, **(env or {})}, timeout=HANG_GUARD)
 
 
 def one_line_error(result: subprocess.CompletedProcess, *fragments: str, status: int = 1) -> str:
@@ -306,57 +298,41 @@ def spy_transcriber(tmp_path):
     return folder, mark
 
 
-def test_missing_output_folder_is_refused_before_the_work(tmp_path, spy_transcriber):
-    folder, mark = spy_transcriber
-    result = rehearse(
+def analyze_with_spy(spy: tuple[Path, Path], *args: str) -> subprocess.CompletedProcess:
+    folder, _ = spy
+    return rehearse(
         "analyze",
         str(AUDIO / "en-interview-mono.wav"),
         "--transcriber",
         "spy",
         "--plugins-dir",
         str(folder),
-        "-o",
-        str(tmp_path / "nowhere" / "report.md"),
         "--no-save",
+        *args,
     )
+
+
+def test_missing_output_folder_is_refused_before_the_work(tmp_path, spy_transcriber):
+    _, mark = spy_transcriber
+    result = analyze_with_spy(spy_transcriber, "-o", str(tmp_path / "nowhere" / "report.md"))
     one_line_error(result, "does not exist")
     assert not mark.exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
 def test_unwritable_output_folder_is_refused_before_the_work(tmp_path, spy_transcriber):
-    folder, mark = spy_transcriber
+    _, mark = spy_transcriber
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    result = rehearse(
-        "analyze",
-        str(AUDIO / "en-interview-mono.wav"),
-        "--transcriber",
-        "spy",
-        "--plugins-dir",
-        str(folder),
-        "-o",
-        str(locked / "report.md"),
-        "--no-save",
-    )
+    result = analyze_with_spy(spy_transcriber, "-o", str(locked / "report.md"))
     one_line_error(result, "permission denied")
     assert not mark.exists()
 
 
 def test_unknown_diarizer_is_refused_before_the_model_loads(tmp_path, spy_transcriber):
-    folder, mark = spy_transcriber
-    result = rehearse(
-        "analyze",
-        str(AUDIO / "en-interview-mono.wav"),
-        "--transcriber",
-        "spy",
-        "--plugins-dir",
-        str(folder),
-        "--diarizer",
-        "nope",
-        "--no-save",
-    )
+    _, mark = spy_transcriber
+    result = analyze_with_spy(spy_transcriber, "--diarizer", "nope")
     one_line_error(result, "no diarizer named 'nope'")
     assert not mark.exists()
 
@@ -398,16 +374,8 @@ def test_text_that_utf8_cannot_hold_is_refused_by_field(tmp_path):
 
 def test_damaged_voice_print_warns_on_stderr(tmp_path, private_data_dir, spy_transcriber):
     (private_data_dir / "voiceprint.json").write_text('{"format": "rehearse.voiceprint/1"}', encoding="utf-8")
-    folder, mark = spy_transcriber
-    result = rehearse(
-        "analyze",
-        str(AUDIO / "en-interview-mono.wav"),
-        "--transcriber",
-        "spy",
-        "--plugins-dir",
-        str(folder),
-        "--no-save",
-    )
+    _, mark = spy_transcriber
+    result = analyze_with_spy(spy_transcriber)
     warning, error = result.stderr.strip().splitlines()[0], result.stderr.strip().splitlines()[-1]
     assert (
         warning.startswith("Warning: the voice print")

@@ -4,18 +4,14 @@ escape sequence, control or markup from it on a terminal, and no script or style
 HTML page."""
 
 import json
-import os
-import pty
 import re
-import select
 import sqlite3
-import sys
 from html.parser import HTMLParser
 
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import run_cli
+from conftest import on_a_terminal, run_cli
 from rehearse import history
 from rehearse.renderers.html import HtmlRenderer
 from rehearse.renderers.markdown import MarkdownRenderer
@@ -95,31 +91,6 @@ def hostile_report(write_json, tmp_path) -> dict:
     report["coaching"]["note"] = HOSTILE
     report["coaching"]["scorecard"][0].update(label=HOSTILE, shown=HOSTILE, source=HOSTILE)
     return report
-
-
-def on_a_terminal(*args: str) -> str:
-    """What a person sees running rehearse in a real pseudo-terminal (Enter to any question)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(
-            sys.executable,
-            [sys.executable, "-m", "rehearse", *args],
-            {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"},
-        )
-    seen, asked = b"", False
-    while select.select([fd], [], [], 30)[0]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not asked and b"You are" in seen:
-            os.write(fd, b"\n")
-            asked = True
-    os.waitpid(pid, 0)
-    return seen.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 def assert_shown_not_obeyed(text: str) -> None:

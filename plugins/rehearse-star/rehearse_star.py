@@ -16,6 +16,11 @@ BEHAVIOURAL = re.compile(
     r"décrivez[- ]moi une situation|décrivez une situation|avez-vous déjà dû|citez[- ]moi un exemple",
     re.IGNORECASE,
 )
+# Searching without regard to case, the engine tries each alternative at each character. An
+# ASCII text (most are) lower-cased can be searched by the same pattern with regard to case, which
+# skips ahead to the letters that may start a match. Same answer: the pattern is in lower case,
+# and among ASCII characters a letter matches only itself, in either case.
+_BEHAVIOURAL_LOWER = re.compile(BEHAVIOURAL.pattern)
 
 PARTS: dict[str, re.Pattern[str]] = {
     "situation": re.compile(
@@ -73,7 +78,11 @@ class StarAnalyzer(Analyzer):
         labels = {s.id: s.label for s in conversation.speakers}
         items = []
         for index, turn in enumerate(turns):
-            question = next((q for q in _sentences(turn.text) if BEHAVIOURAL.search(q)), None)
+            # A sentence asking for an example is part of the turn's text: most turns hold none,
+            # and one search of the text tells, before splitting it.
+            if not _asks_for_example(turn.text):
+                continue
+            question = next((q for q in _sentences(turn.text) if _asks_for_example(q)), None)
             if question is None:
                 continue
             answer = _answer(turns, index)
@@ -131,6 +140,12 @@ class StarAnalyzer(Analyzer):
             for item in items
         ]
         return {"items": items, "summary": summary, "advice": advice, "moments": moments}
+
+
+def _asks_for_example(text: str) -> bool:
+    if text.isascii():
+        return _BEHAVIOURAL_LOWER.search(text.lower()) is not None
+    return BEHAVIOURAL.search(text) is not None
 
 
 def _sentences(text: str) -> list[str]:

@@ -6,8 +6,10 @@ Nothing here prints; progress goes through a callback, problems through
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,6 +28,7 @@ from rehearse.conversation import (
     Segment,
     Utterance,
     Word,
+    cyclic_gc_paused,
 )
 from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
@@ -182,22 +185,49 @@ def _recheck_overlaps(
     under way was heard fine until then, and redoing it would cost far more.
     """
     for index, speaker in enumerate(speakers):
-        mine = [
-            u
-            for u in utterances
-            if u.speaker == speaker
-            and u.duration <= RECHECK_MAX_SECONDS
-            and (not u.words or any(o.speaker != speaker and o.start < u.start < o.end for o in utterances))
-        ]
+        mine = _garbled(utterances, speaker)
         if not mine:
             continue
         recovered = transcriber.transcribe_clips(samples[index], [(u.start, u.end) for u in mine], language)
-        words = [
-            w
-            for w in words
-            if w.speaker != speaker or not any(u.start <= (w.start + w.end) / 2 <= u.end for u in mine)
-        ] + [replace(w, speaker=speaker) for w in recovered]
+        redone = _Spans([(u.start, u.end) for u in mine])
+        words = [w for w in words if w.speaker != speaker or not redone.cover((w.start + w.end) / 2)] + [
+            replace(w, speaker=speaker) for w in recovered
+        ]
     return sorted(words, key=lambda w: w.start)
+
+
+def _garbled(utterances: list[Utterance], speaker: str) -> list[Utterance]:
+    """The speaker's utterances the mix may have garbled: short ones left without words, or
+    starting while someone else was speaking."""
+    others = sorted((u.start, u.end) for u in utterances if u.speaker != speaker)
+    starts = [start for start, _ in others]
+    reach = list(accumulate((end for _, end in others), max))  # latest end among the first k
+    found = []
+    for u in utterances:
+        if u.speaker != speaker or u.duration > RECHECK_MAX_SECONDS:
+            continue
+        earlier = bisect_left(starts, u.start)  # the others that started strictly before u
+        if not u.words or (earlier and reach[earlier - 1] > u.start):
+            found.append(u)
+    return found
+
+
+class _Spans:
+    """Closed time spans, asked "does any of you cover this instant?" in O(log n)."""
+
+    def __init__(self, spans: list[tuple[float, float]]) -> None:
+        merged: list[list[float]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def cover(self, time: float) -> bool:
+        k = bisect_right(self.starts, time) - 1
+        return k >= 0 and time <= self.ends[k]
 
 
 def _plugin(found: Mapping[str, T], name: str, kind: str) -> T:
@@ -252,10 +282,11 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
     if options.profile is not None:
         conversation.profile = options.profile
     lang = report_language(conversation.language, options.report_language)
-    results = analysis.run(conversation, found, settings, lang)
-    progress("analyze", 1.0)
-    report = report_module.build(conversation, results, lang)
-    report["coaching"] = coaching(conversation, results, options, lang)
+    with cyclic_gc_paused():
+        results = analysis.run(conversation, found, settings, lang)
+        progress("analyze", 1.0)
+        report = report_module.build(conversation, results, lang)
+        report["coaching"] = coaching(conversation, results, options, lang)
     return report
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
 from rehearse.coaching import you as roles
-from rehearse.conversation import Conversation, Turn, join_words
+from rehearse.conversation import Conversation, Turn, own_text
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, say
 from rehearse.language import lexicon
@@ -122,7 +122,7 @@ class Asked(Analyzer):
         coached = roles.coached(conversation)
         items: list[AnswerItem] = []
         for question, answer in _answers(find_questions(conversation), conversation.turns, coached):
-            said = join_words(answer.own_words)
+            said = own_text(answer)
             words = len(said.split())
             fillers = len(lexicon.fillers(said, conversation.language))
             item: AnswerItem = {

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
 from rehearse.coaching import you as roles
-from rehearse.conversation import Conversation, Turn, join_words
+from rehearse.conversation import Conversation, Turn, join_words, own_text
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import say
 from rehearse.language import lexicon
@@ -70,13 +70,12 @@ class FollowUps(Analyzer):
         labels = {s.id: s.label for s in conversation.speakers}
         questions = find_questions(conversation)
         items: list[dict[str, Any]] = []
+        said_in: dict[str, lexicon.Forms] = {}  # several questions often follow one answer
         for question, heard in zip(questions, _heard_before(conversation.turns, questions)):
-            said = lexicon.content_words(heard)
-            picked = [
-                word
-                for word in dict.fromkeys(lexicon.content_words(question.text))
-                if any(lexicon.same_word(word, other) for other in said)
-            ]
+            if heard not in said_in:
+                said_in[heard] = lexicon.Forms(heard)
+            said = said_in[heard]
+            picked = [word for word in dict.fromkeys(lexicon.content_words(question.text)) if word in said]
             if picked:
                 items.append(
                     {
@@ -160,9 +159,12 @@ def _heard_before(turns: list[Turn], questions: list[Question]) -> list[str]:
         turn = last[p]
         if turn is not None and turn.speaker == question.speaker:
             turn = last_other[p]
-        heard.append(
-            "" if turn is None else join_words([w for w in turn.own_words if w.start < question.start])
-        )
+        if turn is None:
+            heard.append("")
+            continue
+        said = [w for w in turn.own_words if w.start < question.start]
+        # All of it, most often: the turn's own text, joined once for every reader.
+        heard.append(own_text(turn) if len(said) == len(turn.own_words) else join_words(said))
     return heard
 
 

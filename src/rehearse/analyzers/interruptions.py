@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
@@ -165,7 +166,7 @@ def _events(
     events: list[dict] = []
     backchannels: list[dict] = []
     terminal = 0
-    ordered = sorted(utterances, key=lambda u: u.start)
+    ordered = sorted(utterances, key=attrgetter("start"))
     hosts = _Hosts(ordered, options["simultaneous_start"])
     # The latest utterance so far, and the latest of anyone else than its speaker: between
     # them, the one just before, of whoever is not the current speaker.

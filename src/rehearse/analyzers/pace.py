@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section
 from rehearse.coaching import you as roles
-from rehearse.conversation import Conversation, Word, union_length
+from rehearse.conversation import Conversation, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 
@@ -88,20 +88,21 @@ class Pace(Analyzer):
         spans_of: dict[str | None, list[tuple[float, float]]] = defaultdict(list)
         for segment in conversation.segments:
             spans_of[segment.speaker].append((segment.start, segment.end))
-        words_of: dict[str | None, list[Word]] = defaultdict(list)
-        for word in conversation.words:
-            # A word attached to the previous one (French "l'" + "équipe") is not a new word.
-            if word.text[:1] in (" ", ""):
-                words_of[word.speaker].append(word)
+        said_at: dict[str | None, list[float]] = defaultdict(list)  # when each word starts
+        for utterance in conversation.utterances:  # a million words: no list of them all first
+            for word in utterance.words:
+                # A word attached to the previous one (French "l'" + "équipe") is not a new word.
+                if word.text[:1] in (" ", ""):
+                    said_at[word.speaker].append(word.start)
         by_speaker: dict[str, SpeakerPace] = {}
         for speaker in labels:
-            spans, words = spans_of[speaker], words_of[speaker]
+            spans, starts = spans_of[speaker], said_at[speaker]
             talk = union_length(spans)
             by_speaker[speaker] = {
-                "words": len(words),
+                "words": len(starts),
                 "talk_time": round(talk, 2),
-                "wpm": round(60 * len(words) / talk, 1) if talk >= options["min_talk"] else None,
-                "timeline": _timeline(spans, [w.start for w in words], conversation.duration, options),
+                "wpm": round(60 * len(starts) / talk, 1) if talk >= options["min_talk"] else None,
+                "timeline": _timeline(spans, starts, conversation.duration, options),
             }
         result: PaceSection = {"low": options["low"], "high": options["high"], "by_speaker": by_speaker}
         measured = {s: v["wpm"] for s, v in by_speaker.items() if v["wpm"] is not None}
@@ -179,9 +180,10 @@ def _timeline(
             continue
         covers_first = a <= bounds[first][0] and b >= bounds[first][1]
         covers_last = a <= bounds[last][0] and b >= bounds[last][1]
-        for edge, covers in {first: covers_first, last: covers_last}.items():
-            if not covers:
-                partly[edge].append((max(a, bounds[edge][0]), min(b, bounds[edge][1])))
+        if not covers_first:
+            partly[first].append((max(a, bounds[first][0]), min(b, bounds[first][1])))
+        if not covers_last and last != first:
+            partly[last].append((max(a, bounds[last][0]), min(b, bounds[last][1])))
         inner_first = first if covers_first else first + 1
         inner_last = last if covers_last else last - 1
         if inner_first <= inner_last:

@@ -89,7 +89,8 @@ def load(path: str | Path, progress: ProgressCallback | None = None) -> Recordin
     import av  # lazy: PyAV loads FFmpeg, which --help should not pay for
 
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        # Local files only: a playlist or session file must not make FFmpeg open a URL it names.
+        container = av.open(str(path), metadata_errors="ignore", options={"protocol_whitelist": "file"})
     except av.error.FFmpegError as exc:
         raise AudioError(
             f"{path}: not a recording rehearse can read, or a damaged one ({_reason(exc)})"

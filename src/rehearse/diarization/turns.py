@@ -8,11 +8,12 @@ backchannels, and turns (who holds the floor) are built around them.
 
 from __future__ import annotations
 
-import math
+import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 import numpy as np
 
@@ -100,31 +101,38 @@ def build_utterances(
     """One utterance per speech segment, holding the words its speaker said in it."""
     settings = settings or TurnSettings()
     timeline = _Timeline(segments)
-    by_speaker: dict[str, list[int]] = defaultdict(list)
-    for k, word in enumerate(words):
-        by_speaker[word.speaker or ""].append(k)
-    nearest: list[int | None] = [None] * len(words)
-    for speaker, indices in by_speaker.items():
-        found = timeline.nearest(speaker, np.array([(words[k].start + words[k].end) / 2 for k in indices]))
+    # Array work: a saved transcript can hold a million words, and a Python step per word
+    # for each of grouping, placing and collecting them cost a second.
+    middles = (_floats(words, "start") + _floats(words, "end")) / 2
+    said_by = [w.speaker for w in words]
+    codes = {speaker: code for code, speaker in enumerate(dict.fromkeys(said_by))}
+    speaker_codes = np.fromiter(map(codes.__getitem__, said_by), dtype=np.int64, count=len(words))
+    nearest = np.full(len(words), -1, dtype=np.int64)  # -1: the audio never heard that speaker
+    for speaker, code in codes.items():
+        mine = speaker_codes == code
+        found = timeline.nearest(speaker or "", middles[mine])
         if found is not None:
-            for k, i in zip(indices, found[0].tolist()):
-                nearest[k] = i
-    held: dict[int, list[Word]] = defaultdict(list)
-    orphans: dict[str | None, list[Word]] = defaultdict(list)
-    for word, i in zip(words, nearest):
-        if i is None:
-            orphans[word.speaker].append(word)
-        else:
-            held[i].append(word)
+            nearest[mine] = found[0]
+    # The words grouped by segment, each group in the order given; the unheard ones first.
+    order = np.argsort(nearest, kind="stable")
+    grouped = [words[k] for k in order.tolist()]
+    bounds = np.cumsum(np.bincount(nearest + 1, minlength=len(segments) + 1)).tolist()
     utterances = [
-        Utterance(seg.speaker, seg.start, seg.end, tuple(held[i]), confidence=seg.confidence)
-        for i, seg in enumerate(segments)
+        Utterance(seg.speaker, seg.start, seg.end, tuple(grouped[lo:hi]), confidence=seg.confidence)
+        for seg, lo, hi in zip(segments, bounds, bounds[1:])
     ]
     # Words of a speaker the audio never heard (possible on a saved transcript): keep them.
+    orphans: dict[str | None, list[Word]] = defaultdict(list)
+    for word in grouped[: bounds[0]]:
+        orphans[word.speaker].append(word)
     for who, mine in orphans.items():
         utterances.append(Utterance(who or "S1", mine[0].start, mine[-1].end, tuple(mine)))
-    utterances.sort(key=lambda u: (u.start, u.speaker))
+    utterances.sort(key=attrgetter("start", "speaker"))
     return mark_backchannels(utterances, settings)
+
+
+def _floats(items: list[Word] | list[Utterance], name: str) -> np.ndarray:
+    return np.fromiter(map(attrgetter(name), items), dtype=np.float64, count=len(items))
 
 
 def mark_backchannels(utterances: list[Utterance], settings: TurnSettings) -> list[Utterance]:
@@ -135,96 +143,69 @@ def mark_backchannels(utterances: list[Utterance], settings: TurnSettings) -> li
     within ``backchannel_context`` seconds of its start, and one ends after it having started
     within ``backchannel_context`` seconds of its end.
     """
+    starts, ends = _floats(utterances, "start"), _floats(utterances, "end")
+    lengths = ends - starts  # as Utterance.duration works them out, bit for bit
     candidates = [
         i
-        for i, u in enumerate(utterances)
-        if u.duration <= settings.backchannel_max and (not u.words or lexicon.is_backchannel(u.text))
+        for i in np.flatnonzero(lengths <= settings.backchannel_max).tolist()
+        if not utterances[i].words or lexicon.is_backchannel(utterances[i].text)
     ]
-    inside = _inside_others(utterances, candidates, settings.backchannel_context)
+    inside = set(candidates)
+    if inside:
+        speakers = [u.speaker for u in utterances]
+        # Before it: someone's longer speech starts earlier and ends at most `context` before
+        # its start. After it: the same with time running backwards, every time negated (exact:
+        # -end - context rounds as end + context does).
+        inside &= _reached(starts, ends, lengths, speakers, candidates, settings.backchannel_context)
+        inside &= _reached(-ends, -starts, lengths, speakers, candidates, settings.backchannel_context)
     return [
         u if u.backchannel == (i in inside) else replace(u, backchannel=i in inside)
         for i, u in enumerate(utterances)
     ]
 
 
-def _inside_others(utterances: list[Utterance], candidates: list[int], context: float) -> set[int]:
-    """Which of ``candidates`` (indices) have longer speech of someone else around them.
+def _reached(
+    opens: np.ndarray,
+    closes: np.ndarray,
+    lengths: np.ndarray,
+    speakers: list[str],
+    candidates: list[int],
+    context: float,
+) -> set[int]:
+    """Which of ``candidates`` (indices) have a longer span of someone else that opens before
+    theirs opens and closes no more than ``context`` before it.
 
-    The candidates are taken longest first; by the time one is, every utterance longer than
-    it is in two trees: one over start order that gives the latest end among those starting
-    before a time, one over end order that gives the earliest start among those ending after
-    one. O(n log n), where comparing each candidate with every utterance was O(n²).
+    One sweep in opening order: each span joins a heap, longest first, once it opens before
+    the candidate at hand; a span that closed too early for it closed too early for every
+    later one too, so it leaves the heap for good when it comes to the top. The longest span
+    left answers. Heaps of the speakers with bit b of their number at 0 and at 1: anyone
+    else's number differs from the candidate's in some bit, so the heaps of the other value
+    of each bit cover exactly the others, however many speakers there are. O(n log n).
     """
-    if not candidates:
-        return set()
-    n = len(utterances)
-    lengths = [u.duration for u in utterances]
-    by_start = sorted(range(n), key=lambda i: utterances[i].start)
-    by_end = sorted(range(n), key=lambda i: utterances[i].end)
-    starts = [utterances[i].start for i in by_start]
-    ends = [utterances[i].end for i in by_end]
-    start_rank, end_rank = [0] * n, [0] * n
-    for rank, (i, j) in enumerate(zip(by_start, by_end)):
-        start_rank[i] = rank
-        end_rank[j] = n - 1 - rank  # latest end first, so "ends after a time" is a prefix
-    latest_end, earliest_start = _Highest(n), _Highest(n)
-    longest_first = sorted(range(n), key=lengths.__getitem__, reverse=True)
-    added = 0
-    inside = set()
-    for c in sorted(candidates, key=lengths.__getitem__, reverse=True):
-        while added < n and lengths[longest_first[added]] > lengths[c]:
-            i = longest_first[added]
-            latest_end.insert(start_rank[i], utterances[i].end, utterances[i].speaker)
-            earliest_start.insert(end_rank[i], -utterances[i].start, utterances[i].speaker)
-            added += 1
-        u = utterances[c]
-        before = latest_end.highest(bisect_left(starts, u.start), u.speaker) >= u.start - context
-        after = -earliest_start.highest(n - bisect_right(ends, u.end), u.speaker) <= u.end + context
-        if before and after:
-            inside.add(c)
-    return inside
-
-
-class _Highest:
-    """A Fenwick tree of values by position that gives, over any prefix of positions, the
-    highest value of anyone but a given speaker in O(log n).
-
-    Each node keeps its highest value, whose it is, and the highest of anyone else: that
-    pair answers for every speaker at once, however many speakers there are.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.top = [-math.inf] * (size + 1)
-        self.owner: list[str | None] = [None] * (size + 1)
-        self.other = [-math.inf] * (size + 1)
-
-    def insert(self, position: int, value: float, speaker: str) -> None:
-        top, owner, other = self.top, self.owner, self.other
-        i = position + 1
-        while i < len(top):
-            if value > top[i]:
-                if owner[i] != speaker:
-                    other[i], owner[i] = top[i], speaker
-                top[i] = value
-            elif owner[i] != speaker and value > other[i]:
-                other[i] = value
-            i += i & -i
-
-    def highest(self, count: int, speaker: str) -> float:
-        """The highest value at the first ``count`` positions not inserted by ``speaker``."""
-        best, whose, runner_up = -math.inf, None, -math.inf
-        i = count
-        while i > 0:
-            top, owner, other = self.top[i], self.owner[i], self.other[i]
-            if owner == whose:
-                best, runner_up = max(best, top), max(runner_up, other)
-            elif top > best:
-                # The node's best leads now; the old leader is someone else than its owner.
-                best, whose, runner_up = top, owner, max(best, other)
-            elif top > runner_up:
-                runner_up = top
-            i -= i & -i
-        return runner_up if whose == speaker else best
+    numbers = {speaker: number for number, speaker in enumerate(dict.fromkeys(speakers))}
+    bits = range(max(len(numbers) - 1, 1).bit_length())
+    heaps: dict[tuple[int, int], list[tuple[float, float, int]]] = defaultdict(list)
+    order = np.argsort(opens, kind="stable").tolist()
+    open_at, close_at, length_of = opens.tolist(), closes.tolist(), lengths.tolist()
+    reached = set()
+    joined = 0
+    for c in sorted(candidates, key=open_at.__getitem__):
+        while joined < len(order) and open_at[order[joined]] < open_at[c]:
+            i = order[joined]
+            number = numbers[speakers[i]]
+            for b in bits:
+                heapq.heappush(heaps[b, number >> b & 1], (-length_of[i], close_at[i], i))
+            joined += 1
+        number = numbers[speakers[c]]
+        earliest = open_at[c] - context
+        for b in bits:
+            heap = heaps[b, 1 - (number >> b & 1)]
+            while heap and heap[0][1] < earliest:
+                heapq.heappop(heap)
+            if heap and -heap[0][0] > length_of[c]:
+                reached.add(c)
+                break
+    return reached
 
 
 def build_turns(utterances: list[Utterance]) -> list[Turn]:
@@ -253,7 +234,7 @@ class _Speaking:
 
     def __init__(self, utterances: list[Utterance]) -> None:
         spans: dict[str, list[list[float]]] = defaultdict(list)
-        for u in sorted(utterances, key=lambda u: u.start):
+        for u in sorted(utterances, key=attrgetter("start")):
             if u.end <= u.start:
                 continue  # holds no moment at all
             mine = spans[u.speaker]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
 
 # Continuers and acknowledgements: they show listening and do not take the floor
 # (docs/metrics.md#interruptions).
@@ -170,7 +172,9 @@ DANGLING = frozenset(
 
 # A "word" without a vowel ("mhm", "hmm", "mnfm") is a vocal sound, not language.
 _VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+# A word: letters and digits, with the apostrophes and hyphens inside it ("aujourd'hui",
+# "mm-hmm") but none at its ends. Applied after normalise(), which straightens apostrophes.
+_TOKEN = re.compile(r"\w[\w'-]*\w|\w")
 
 
 def normalise(text: str) -> str:
@@ -178,14 +182,24 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower().replace("’", "'").strip()
 
 
-def tokens(text: str) -> list[str]:
-    return [t.strip("-'") for t in _WORD.findall(normalise(text)) if t.strip("-'")]
+@lru_cache(maxsize=1 << 16)
+def tokens(text: str) -> tuple[str, ...]:
+    """The words of ``text``, normalised. Remembered: every analyzer reading an utterance asks for
+    its words, and on long conversations tokenising them again and again was the larger cost."""
+    return tuple(_TOKEN.findall(normalise(text)))
 
 
 def is_backchannel(text: str) -> bool:
     """Whether every word of ``text`` is a continuer ("mm-hmm", "oui, d'accord")."""
-    words = tokens(text)
-    return bool(words) and all(w in BACKCHANNELS or not _VOWEL.search(w) for w in words)
+    # Word by word, not tokens(): asked of most short utterances, it stops at the first word
+    # of most, which is no continuer.
+    said = False
+    for match in _TOKEN.finditer(normalise(text)):
+        word = match.group()
+        if word not in BACKCHANNELS and _VOWEL.search(word):
+            return False
+        said = True
+    return said
 
 
 def sounds_unfinished(text: str) -> bool:
@@ -193,48 +207,75 @@ def sounds_unfinished(text: str) -> bool:
     stripped = normalise(text).rstrip()
     if not stripped:
         return False
-    if stripped.endswith(("...", "…", "-", "—", ",")):
+    if stripped.endswith(("...", "…", "-", "—", ",")) or stripped[-1] not in ".!?":
         return True
-    words = tokens(stripped)
-    if words and words[-1] in DANGLING:
-        return True
-    return stripped[-1] not in ".!?"
+    words = tokens(stripped)  # a dangling last word before the stop: only then worth splitting
+    return bool(words) and words[-1] in DANGLING
+
+
+class _Filler(NamedTuple):
+    pattern: re.Pattern[str]
+    # Text that every match holds: a text without it is not searched. Looking for a piece of
+    # text is many times faster than searching with a pattern that starts with \b, which the
+    # regex engine tries at every character.
+    cue: str = ""
 
 
 # Hesitations and verbal tics (docs/metrics.md#fillers). Words that are fillers
 # only in some uses ("like", "genre", "voilà", "sort of") are matched in those uses alone.
-FILLER_PATTERNS = {
+# The sounds have no cue; their \b comes after their first letter rather than before, where
+# it kept the engine from skipping ahead to the letters that may start a match:
+# "u(?<=\bu)u*m+" is "\bu+m+".
+FILLERS = {
     "en": [
-        re.compile(r"\b(?:u+m+|u+h+|e+r+m*|h+m+)\b"),
-        re.compile(r"(?:^|[,.] )like(?=,)|, like\b"),
-        re.compile(r"\byou know\b(?! (?:what|how|that|where|who|why|when|if|about)\b)"),
-        re.compile(r"\bi mean\b"),
-        re.compile(
-            r"(?<!\bwhat )(?<!\bwhich )(?<!\bthis )(?<!\bthat )(?<!\bsome )(?<!\bany )(?<!\bthe )"
-            r"(?<!\ba )\b(?:sort|kind) of\b"
+        _Filler(re.compile(r"(?:u(?<=\bu)u*m+|u(?<=\bu)u*h+|e(?<=\be)e*r+m*|h(?<=\bh)h*m+)\b")),
+        _Filler(re.compile(r"(?:^|[,.] )like(?=,)|, like\b"), "like"),
+        _Filler(re.compile(r"\byou know\b(?! (?:what|how|that|where|who|why|when|if|about)\b)"), "you know"),
+        _Filler(re.compile(r"\bi mean\b"), "i mean"),
+        _Filler(
+            re.compile(
+                # The lookahead first: the lookbehinds are then tried only where "sort of" starts.
+                r"\b(?=(?:sort|kind) of\b)(?<!\bwhat )(?<!\bwhich )(?<!\bthis )(?<!\bthat )(?<!\bsome )"
+                r"(?<!\bany )(?<!\bthe )(?<!\ba )(?:sort|kind) of\b"
+            ),
+            " of",  # in "sort of" and "kind of"
         ),
-        re.compile(r"\bbasically\b"),
+        _Filler(re.compile(r"\bbasically\b"), "basically"),
     ],
     "fr": [
-        re.compile(r"\b(?:eu+h+|heu+|hu+m+|bah|ben)\b"),
-        re.compile(r"\bdu coup\b"),
-        re.compile(r"\ben fait\b"),
-        re.compile(r"(?:^|, )genre\b|\bgenre(?=,)"),
-        re.compile(r"\b(?:tu vois|vous voyez)\b(?! (?:que|comment|ce|pourquoi|si)\b)"),
-        re.compile(r"(?<=\S)[ ,]+voilà(?=[,.…!]|$)"),
+        _Filler(re.compile(r"(?:e(?<=\be)u+h+|h(?<=\bh)eu+|h(?<=\bh)u+m+|b(?<=\bb)ah|b(?<=\bb)en)\b")),
+        _Filler(re.compile(r"\bdu coup\b"), "du coup"),
+        _Filler(re.compile(r"\ben fait\b"), "en fait"),
+        _Filler(re.compile(r"(?:^|, )genre\b|\bgenre(?=,)"), "genre"),
+        _Filler(
+            re.compile(r"\b(?:tu vois|vous voyez)\b(?! (?:que|comment|ce|pourquoi|si)\b)"),
+            "vo",  # in "tu vois" and "vous voyez"
+        ),
+        # Not (?<=\S): a comma is not space, so a long run of commas would be rescanned from each one.
+        _Filler(re.compile(r"(?<=[^\s,])[ ,]+voilà(?=[,.…!]|$)"), "voilà"),
     ],
 }
 
 
 def fillers(text: str, language: str | None) -> list[str]:
     """The fillers said in ``text``, in order, in their normalised form ("um", "du coup")."""
+    return list(_fillers(text, language))
+
+
+@lru_cache(maxsize=1 << 17)
+def _fillers(text: str, language: str | None) -> tuple[str, ...]:
+    # Remembered: an answer said in one utterance is searched by the fillers analyzer, and again
+    # by the one of the questions you were asked.
     norm = normalise(text)
-    languages = [language] if language in FILLER_PATTERNS else list(FILLER_PATTERNS)
+    languages = [language] if language in FILLERS else list(FILLERS)
     found: list[tuple[int, str]] = []
     for lang in languages:
-        for pattern in FILLER_PATTERNS[lang]:
+        for pattern, cue in FILLERS[lang]:
+            if cue not in norm:  # "" is in every text
+                continue
             found += [(m.start(), " ".join(tokens(m.group()))) for m in pattern.finditer(norm)]
-    return [name for _, name in sorted(found)]
+    found.sort()
+    return tuple(name for _, name in found)
 
 
 # Words too common to show that one person picked up what the other said.
@@ -257,12 +298,15 @@ STOPWORDS = frozenset(
 
 def content_words(text: str) -> list[str]:
     """The words of ``text`` that carry its topic: four letters or more, not too common."""
-    found = []
-    for token in tokens(text):
-        word = token.split("'")[-1]  # "l'équipe" → "équipe"
-        if len(word) >= 4 and word not in STOPWORDS and token not in STOPWORDS:
-            found.append(word)
-    return found
+    return [
+        word
+        for token in tokens(text)
+        # "l'équipe" → "équipe"; the token's length first, as most words are short
+        if len(token) >= 4
+        and token not in STOPWORDS
+        and len(word := token.rpartition("'")[2]) >= 4
+        and word not in STOPWORDS
+    ]
 
 
 def same_word(a: str, b: str) -> bool:
@@ -275,3 +319,28 @@ def same_word(a: str, b: str) -> bool:
             break
         common += 1
     return common >= 5 and common >= 0.6 * min(len(a), len(b))
+
+
+class Forms:
+    """The content words of a text, and whether a word is a form of one of them (``same_word``).
+
+    Forms share their stem without a final s or x, or their first five letters: a word whose
+    stem and first letters are nowhere in the text has none there, and most words are told so
+    before the text is split into words. The rest are mostly told by a look-up, not compared
+    with each word.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.normalised = normalise(text)
+        self.indexed: tuple[list[str], set[str], set[str]] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        stem = word.rstrip("sx")
+        if stem not in self.normalised and word[:5] not in self.normalised:
+            return False
+        if self.indexed is None:
+            words = content_words(self.text)
+            self.indexed = words, {w.rstrip("sx") for w in words}, {w[:5] for w in words}
+        words, stems, starts = self.indexed
+        return stem in stems or (word[:5] in starts and any(same_word(word, other) for other in words))

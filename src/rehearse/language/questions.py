@@ -13,7 +13,8 @@ syntax ones (docs/metrics.md#questions):
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
@@ -143,8 +144,7 @@ def classify(sentence: str, language: str | None) -> Question | None:
     if not tokens(text):
         return None
     marked = text.rstrip().endswith("?")
-    rules = {"en": (_english,), "fr": (_french,)}.get(language or "", (_french, _english))
-    for rule in rules:
+    for rule in _RULES.get(language or "", (_french, _english)):
         found = rule(text, marked)
         if found:
             return found
@@ -154,12 +154,12 @@ def classify(sentence: str, language: str | None) -> Question | None:
 def _english(text: str, marked: bool) -> Question | None:
     words = tokens(text)
     first, second = words[0], words[1] if len(words) > 1 else ""
-    if EN_PROMPTS.search(text) and (
+    if (
         marked
         or first in EN_AUX
         or first
         in {"tell", "walk", "talk", "describe", "explain", "help", "give", "share", "what", "how", "so"}
-    ):
+    ) and EN_PROMPTS.search(text):  # the pattern last: searching is the costly part
         return Question("open", "prompt")
     if marked and EN_TAGS.search(text):
         return Question("closed", "tag")
@@ -203,6 +203,9 @@ def _french(text: str, marked: bool) -> Question | None:
     return None
 
 
+_RULES = {"en": (_english,), "fr": (_french,)}
+
+
 def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
     """Split timed words into sentences at final punctuation."""
     found: list[list[Word]] = []
@@ -230,7 +233,11 @@ class Asked:
     uncertain: bool  # who asked it rests on an uncertain attribution
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: dataclasses.asdict deep-copies each value, a cost that shows on long talks.
+        return {name: getattr(self, name) for name in _ASKED_FIELDS}
+
+
+_ASKED_FIELDS = [f.name for f in fields(Asked)]  # dataclasses.fields() is slow to ask each time
 
 
 def find(conversation: Conversation) -> list[Asked]:
@@ -247,8 +254,10 @@ def _find(conversation: Conversation) -> list[Asked]:
     for utterance in conversation.utterances:
         if utterance.backchannel:
             continue
-        for sentence in sentences(utterance.words):
-            text = join_words(sentence)
+        said = sentences(utterance.words)
+        for sentence in said:
+            # One sentence is the whole utterance, whose text is worked out once for every reader.
+            text = utterance.text if len(said) == 1 else join_words(sentence)
             question = classify(text, conversation.language)
             if question:
                 items.append(
@@ -262,5 +271,5 @@ def _find(conversation: Conversation) -> list[Asked]:
                         uncertain=utterance.confidence < UNCERTAIN_BELOW,
                     )
                 )
-    items.sort(key=lambda q: q.start)
+    items.sort(key=attrgetter("start"))
     return items

@@ -22,13 +22,14 @@ from rehearse.conversation import (
     Segment,
     Speaker,
     Word,
+    cyclic_gc_paused,
     talk_times,
 )
 from rehearse.diarization.turns import build_turns, build_utterances
 from rehearse.errors import TranscriptError
 
 if TYPE_CHECKING:
-    from rehearse.report.schema import AudioEntry, TurnEntry
+    from rehearse.report.schema import AudioEntry, TranscriptFile, TurnEntry
 
 SCHEMA = "rehearse.report/1"
 
@@ -132,6 +133,11 @@ def from_dict(data: Any) -> Conversation:
     from rehearse.report import schema
 
     checked = schema.parse(data)
+    with cyclic_gc_paused():
+        return _conversation(checked)
+
+
+def _conversation(checked: TranscriptFile) -> Conversation:
     speakers = [Speaker(s.id, s.label or s.id, s.role, s.channel) for s in checked.speakers]
     by_name = {s.label: s.id for s in speakers} | {s.id: s.id for s in speakers}
     if checked.words:
