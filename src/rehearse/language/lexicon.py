@@ -267,15 +267,15 @@ def _fillers(text: str, language: str | None) -> tuple[str, ...]:
     # Remembered: an answer said in one utterance is searched by the fillers analyzer, and again
     # by the one of the questions you were asked.
     norm = normalise(text)
-    languages = [language] if language in FILLERS else list(FILLERS)
-    found: list[tuple[int, str]] = []
-    for lang in languages:
-        for pattern, cue in FILLERS[lang]:
-            if cue not in norm:  # "" is in every text
-                continue
-            found += [(m.start(), " ".join(tokens(m.group()))) for m in pattern.finditer(norm)]
+    found = [
+        (m.start(), " ".join(tokens(m.group())))
+        for lang in ((language,) if language in FILLERS else FILLERS)
+        for pattern, cue in FILLERS[lang]
+        if cue in norm  # "" is in every text
+        for m in pattern.finditer(norm)
+    ]
     found.sort()
-    return tuple(name for _, name in found)
+    return tuple([name for _, name in found])
 
 
 # Words too common to show that one person picked up what the other said.

@@ -105,7 +105,8 @@ def load(path: str | Path) -> Conversation:
     if path.exists() and not path.is_file():  # reading a FIFO or a device would never end
         raise TranscriptError(f"{path}: not a regular file; --transcript takes a JSON report")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with cyclic_gc_paused():  # a long transcript is a million objects, none of them garbage
+            data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TranscriptError(f"{path}: no such file") from None
     except UnicodeDecodeError:
@@ -132,9 +133,8 @@ def from_dict(data: Any) -> Conversation:
     """
     from rehearse.report import schema
 
-    checked = schema.parse(data)
     with cyclic_gc_paused():
-        return _conversation(checked)
+        return _conversation(schema.parse(data))
 
 
 def _conversation(checked: TranscriptFile) -> Conversation:
