@@ -100,10 +100,16 @@ def test_a_sound_file_has_no_damage(name):
 def test_the_note_names_skipped_passages_and_where_reading_stopped():
     note = decode.damage_note(Damage(None, 61.5, skipped=2, stopped=True, reason="invalid data"), "en")
     assert note == (
-        "The recording is damaged: reading stopped at 1 min 2 s; 2 passage(s) could not be decoded and "
+        "The recording is damaged: reading stopped at 1 min 2 s; 2 passages could not be decoded and "
         "were left out (invalid data); the report covers the 1 min 2 s that could be read."
     )
     assert "sur les 10 s annoncées" in decode.damage_note(Damage(10.0, 4.0), "fr")
+    one = Damage(None, 61.5, skipped=1, reason="invalid data")
+    assert ": 1 passage could not be decoded and was left out (invalid data);" in decode.damage_note(one, "en")
+    assert decode.damage_note(one, "fr") == (
+        "L’enregistrement est endommagé : 1 passage illisible a été ignoré ; "
+        "le rapport porte sur les 1 min 2 s qui ont pu être lues."
+    )
 
 
 def test_a_header_with_nothing_after_it_is_a_report_on_nothing_with_its_damage(tmp_path):

@@ -163,16 +163,21 @@ def damage_note(damage: Damage, lang: str) -> str:
         parts.append(
             say(
                 lang,
-                f"{damage.skipped} passage(s) could not be decoded and were left out",
-                f"{damage.skipped} passage(s) illisible(s) ont été ignoré(s)",
+                "1 passage could not be decoded and was left out"
+                if damage.skipped == 1
+                else f"{damage.skipped} passages could not be decoded and were left out",
+                "1 passage illisible a été ignoré"
+                if damage.skipped == 1
+                else f"{damage.skipped} passages illisibles ont été ignorés",
             )
         )
+    # The decoder's reason is in English: the French sentence leaves it to the JSON report.
     why = f" ({damage.reason})" if damage.reason else ""
     return say(
         lang,
         f"The recording is damaged: {'; '.join(parts)}{why}; "
         f"the report covers the {seconds(damage.read)} that could be read.",
-        f"L’enregistrement est endommagé : {' ; '.join(parts)}{why} ; "
+        f"L’enregistrement est endommagé : {' ; '.join(parts)} ; "
         f"le rapport porte sur les {seconds(damage.read)} qui ont pu être lues.",
     )
 

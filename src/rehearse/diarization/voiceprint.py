@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.conversation import Segment, union_length
+from rehearse.conversation import Segment, talk_times
 from rehearse.errors import RehearseError
 from rehearse.i18n import say
 from rehearse.paths import data_dir
@@ -81,10 +81,7 @@ def _main_voice(
     segments: list[Segment], speech: list[tuple[float, float]], source: str
 ) -> list[tuple[float, float]]:
     """The speech of the voice heard most, refusing a recording where two voices share it."""
-    talk = {
-        name: union_length((s.start, s.end) for s in segments if s.speaker == name)
-        for name in {s.speaker for s in segments}
-    }
+    talk = talk_times(segments, {s.speaker for s in segments})
     if len(talk) < 2:
         return speech
     ranked = sorted(talk, key=talk.__getitem__, reverse=True)
