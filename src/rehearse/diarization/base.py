@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[float], None]
 
 TOO_LITTLE_SPEECH = "too_little_speech"
+VOICES_UNCLEAR = "voices_unclear"
 
 
 @dataclass
 class Diarization:
     segments: list[Segment]  # speech per speaker, with ``confidence`` in [0, 1]
     speakers: list[str]
-    # Why speakers were not told apart: TOO_LITTLE_SPEECH, or a plugin's own sentence.
+    # Why speakers were not told apart: TOO_LITTLE_SPEECH, VOICES_UNCLEAR, or a plugin's own sentence.
     unseparated: str | None = None
 
 
@@ -61,6 +62,21 @@ def attribution_notes(
                 lang,
                 "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.",
                 "Moins de 2 secondes de parole : trop peu pour distinguer les voix, aucune comparaison.",
+            )
+        ]
+    if source is Attribution.SINGLE and unseparated == VOICES_UNCLEAR:
+        return [
+            say(
+                lang,
+                "One channel, and the voices on it could not be told apart reliably (the split "
+                "changed when the analysis was repeated on parts of it), so figures are for everyone "
+                "together rather than per person and possibly wrong. For figures per person, record "
+                "with one mic per person; --speakers 2 forces a split, every moment marked (?).",
+                "Une seule piste, et les voix n'ont pas pu y être distinguées de façon fiable (la "
+                "séparation changeait quand l'analyse était refaite sur des parties), donc les chiffres "
+                "portent sur tout le monde plutôt que par personne, au risque d'être faux. Pour des "
+                "chiffres par personne, enregistrez avec un micro par personne ; --speakers 2 force "
+                "une séparation, chaque moment marqué (?).",
             )
         ]
     if source is Attribution.SINGLE and unseparated:

@@ -1,0 +1,440 @@
+"""Real-speech accuracy suite: how right rehearse's figures are, recording by recording.
+
+    python benchmarks/accuracy.py [--only NAME] [--json FILE] [--no-transcribe] [--speed]
+
+Every case runs through the real pipeline (faster-whisper base, int8, the built-in
+diarizer) and is scored against a reference written by people (the annotated recordings of
+``corpus/sources.py``) or by the script that assembled it from real speech
+(``corpus/assemble.py``). The synthetic (espeak) fixtures are reported apart: their voices
+flatter every figure.
+
+Figures, per case:
+
+- DER and its parts (missed speech, false alarm, confusion), NIST md-eval style with a
+  0.25 s collar, overlaps scored (``rehearse.diarization.scoring``);
+- talk-share error: the largest gap, in percentage points, between a person's true share of
+  talk time and the measured one;
+- confident-right: of the speech attributed with confidence (not marked (?)), the share
+  given to the right person; the target is 95%;
+- WER: word error rate of the whole transcript, where the reference has words
+  (jiwer; case and punctuation ignored);
+- you: whether the person coached is the right one, where the case has a situation;
+- split: whether rehearse separated voices or declined to (and said so).
+
+Part 2 adds its figures to ``FIGURES``.
+
+``--speed`` also times, on all the one-mic real and assembled speech end to end, who spoke
+when (voice activity, embeddings, clustering, the stability check) against transcription
+alone, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import assemble, sources  # noqa: E402
+
+from rehearse import pipeline  # noqa: E402
+from rehearse.audio import decode  # noqa: E402
+from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Segment  # noqa: E402
+from rehearse.diarization import scoring  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "audio"
+RATE = decode.SAMPLE_RATE
+
+
+@dataclass
+class Case:
+    name: str
+    group: str  # "real", "assembled" or "synthetic"
+    samples: np.ndarray  # (samples,) or (channels, samples) at 16 kHz
+    reference: list[Segment]
+    words: str = ""  # the reference transcript in time order, when known
+    language: str | None = None
+    profile: str | None = None
+    you: str | None = None  # the reference speaker the report should coach
+    notes: list[str] = field(default_factory=list)
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+
+def _said_in_order(source: sources.Source) -> str:
+    turns: list[tuple[float, str]] = []
+    count: dict[str, int] = {}
+    for segment in source.reference:
+        index = count.get(segment.speaker, 0)
+        count[segment.speaker] = index + 1
+        said = source.words.get(segment.speaker, [])
+        if index < len(said):
+            turns.append((segment.start, said[index]))
+    return " ".join(text for _, text in sorted(turns, key=lambda t: t[0]))
+
+
+def real_cases() -> list[Case]:
+    out = []
+    sample = sources.pyannote_sample()
+    out.append(
+        Case("pyannote sample: 2 people, 16 kHz", "real", decode.load(sample.audio).mono, sample.reference)
+    )
+    for clip in sources.ami_clips():
+        speakers = len({s.speaker for s in clip.reference})
+        out.append(
+            Case(
+                f"AMI meeting {clip.name[4:]}: {speakers} people, 16 kHz",
+                "real",
+                decode.load(clip.audio).mono,
+                clip.reference,
+            )
+        )
+    know = sources.transcriber_example("know")
+    stereo = decode.load(know.audio).samples
+    words = _said_in_order(know)
+    out.append(
+        Case("phone call, one mic (8 kHz, 2 women)", "real", stereo.mean(axis=0), know.reference, words, "en")
+    )
+    out.append(Case("phone call, two channels (8 kHz)", "real", stereo, know.reference, words, "en"))
+    radio = sources.transcriber_example("frint980428")
+    out.append(
+        Case(
+            "French radio, 2nd voice brief (8 kHz)",
+            "real",
+            decode.load(radio.audio).mono,
+            radio.reference,
+            _said_in_order(radio),
+            "fr",
+        )
+    )
+    return out
+
+
+def voices() -> dict[str, list[assemble.Piece]]:
+    """Every real voice the corpus has, by a name that says who it is."""
+    sample = sources.pyannote_sample()
+    know = sources.transcriber_example("know")
+    radio = sources.transcriber_example("frint980428")
+    channel = _channel_of(know)
+    return {
+        "en-a": assemble.pieces(sample, "speaker90"),
+        "en-b": assemble.pieces(sample, "speaker91"),
+        "phone-f1": assemble.pieces(know, "speaker#1", channel["speaker#1"]),
+        "phone-f2": assemble.pieces(know, "speaker#2", channel["speaker#2"]),
+        "fr-m": assemble.pieces(radio, "Simon_Tivolle"),
+        "fr-f": assemble.pieces(radio, "Patricia_Martin", shortest=1.0),
+    }
+
+
+def _channel_of(source: sources.Source) -> dict[str, int]:
+    """Which channel of a two-channel call each person speaks on: where their turns are louder
+    (turns where both talk say nothing about it)."""
+    samples = decode.load(source.audio).samples
+    energy: dict[str, np.ndarray] = {}
+    for s in source.reference:
+        if any(o.speaker != s.speaker and o.start < s.end and s.start < o.end for o in source.reference):
+            continue
+        clip = samples[:, int(s.start * RATE) : int(s.end * RATE)].astype(np.float64)
+        energy[s.speaker] = energy.get(s.speaker, 0) + np.sum(clip**2, axis=1)
+    return {speaker: int(np.argmax(e)) for speaker, e in energy.items()}
+
+
+def assembled_cases() -> list[Case]:
+    v = voices()
+    out = []
+
+    def add(name: str, mix: assemble.Conversation, degrade: Callable[[np.ndarray], np.ndarray], **kw) -> None:
+        out.append(Case(name, "assembled", degrade(mix.samples), mix.reference, **kw))
+
+    room = lambda x: assemble.with_noise(assemble.reverberate(x, 0.4, seed=7), 20, seed=8)  # noqa: E731
+    phone = lambda x: assemble.telephone(assemble.with_noise(x, 25, seed=9))  # noqa: E731
+    two = {k: v[k] for k in ("en-a", "en-b")}
+    add("2 voices, 16 kHz, room (reverb 0.4 s, 20 dB)", assemble.dialogue(two, 16, seed=1), room)
+    add("2 voices, telephone band", assemble.dialogue(two, 16, seed=2), phone)
+    same = {k: v[k] for k in ("phone-f1", "phone-f2")}
+    add(
+        "2 women, same phone line, overlaps",
+        assemble.dialogue(same, 12, seed=3, overlap_chance=0.4),
+        lambda x: x,
+    )
+    three = {**two, "phone-f2": v["phone-f2"]}
+    add("3 voices, one brief, telephone band", assemble.dialogue(three, 14, seed=4, brief="phone-f2"), phone)
+    four = {**two, **same}
+    add("4 voices, telephone band, room", assemble.dialogue(four, 20, seed=5), lambda x: phone(room(x)))
+    add(
+        "man + brief woman (French radio voices)",
+        assemble.dialogue({"fr-m": v["fr-m"], "fr-f": v["fr-f"]}, 5, seed=6, brief="fr-f", overlap_chance=0),
+        lambda x: x,
+    )
+    for name in ("en-a", "phone-f1", "fr-m"):
+        add(
+            f"one voice alone ({name})", assemble.dialogue({name: v[name]}, len(v[name]), seed=7), lambda x: x
+        )
+    return out
+
+
+def synthetic_cases() -> list[Case]:
+    out = []
+    for lang, mono in (("en", "en-interview-mono.wav"), ("fr", "fr-interview-mono.m4a")):
+        reference = scoring.read_rttm(FIXTURES / f"{lang}-interview.rttm")
+        truth = json.loads((FIXTURES / f"{lang}-interview.truth.json").read_text())
+        words = " ".join(t["text"] for t in truth["turns"])
+        for label, filename in (("one mic", mono), ("two channels", f"{lang}-interview-stereo.flac")):
+            recording = decode.load(FIXTURES / filename)
+            samples = recording.mono if label == "one mic" else recording.samples
+            out.append(
+                Case(
+                    f"espeak {lang} job interview, {label}",
+                    "synthetic",
+                    samples,
+                    reference,
+                    words,
+                    lang,
+                    profile="job-interview",
+                    you="S1",
+                )
+            )
+    return out
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+def _write_wav(samples: np.ndarray, path: Path) -> None:
+    frames = np.atleast_2d(samples)
+    peak = max(float(np.max(np.abs(frames))), 1e-9)
+    scaled = frames / peak * 0.9 if peak > 1 else frames
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(frames.shape[0])
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((scaled.T * 32767).astype("<i2").tobytes())
+
+
+def _normalised(text: str) -> str:
+    text = re.sub(r"[^\w'\s-]", " ", text.lower()).replace("-", " ")
+    return " ".join(text.split())
+
+
+def confident_right(
+    reference: list[Segment], system: list[Segment], mapping: dict[str, str]
+) -> tuple[float, float]:
+    """(seconds attributed with confidence, share of them given to someone who was speaking)."""
+    step = scoring.STEP
+    length = round(max(s.end for s in [*reference, *system]) / step) + 1
+    speaking: dict[str, np.ndarray] = {}
+    for s in reference:
+        speaking.setdefault(s.speaker, np.zeros(length, bool))[
+            round(s.start / step) : round(s.end / step)
+        ] = True
+    sure = right = 0
+    for s in system:
+        if s.confidence < UNCERTAIN_BELOW:
+            continue
+        lo, hi = round(s.start / step), round(s.end / step)
+        truth = speaking.get(mapping.get(s.speaker, ""))
+        anyone = np.any([row[lo:hi] for row in speaking.values()], axis=0)
+        heard = int(anyone.sum())  # speech the reference has; silence is false alarm, not confusion
+        sure += heard
+        right += int(truth[lo:hi].sum()) if truth is not None else 0
+    return sure * step, (right / sure if sure else float("nan"))
+
+
+@dataclass
+class Result:
+    case: Case
+    conversation: Conversation
+    score: scoring.DiarizationScore
+    seconds: float
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+def _wer(result: Result) -> object:
+    if not result.case.words:
+        return None
+    import jiwer
+
+    said = " ".join(w.text for w in sorted(result.conversation.words, key=lambda w: w.start))
+    return round(jiwer.wer(_normalised(result.case.words), _normalised(said) or "-"), 3)
+
+
+def _you(result: Result) -> object:
+    if result.case.you is None:
+        return None
+    coached = (result.conversation.me or {}).get("speaker")
+    from rehearse.coaching import you as roles
+
+    coached = coached or roles.you(result.conversation).speaker
+    return "?" if coached is None else result.score.mapping.get(coached) == result.case.you
+
+
+FIGURES: dict[str, Callable[[Result], object]] = {
+    "wer": _wer,
+    "you": _you,
+}
+
+
+def run(case: Case, transcribe: bool) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "case.wav"
+        _write_wav(case.samples, path)
+        options = pipeline.Options(language=case.language, profile=case.profile, use_voiceprint=False)
+        started = time.perf_counter()
+        if transcribe:
+            conversation = pipeline.transcribe_recording(path, options)
+        else:
+            found = pipeline.who_spoke_when(decode.load(path), options)
+            conversation = Conversation(
+                speakers=[], me=None, segments=found.segments, utterances=[], turns=[],
+                duration=len(np.atleast_2d(case.samples)[0]) / RATE, attribution=found.source,
+            )  # fmt: skip
+        seconds = time.perf_counter() - started
+    result = Result(case, conversation, scoring.score(case.reference, conversation.segments), seconds)
+    for name, figure in FIGURES.items():
+        result.figures[name] = figure(result) if transcribe or name != "wer" else None
+    return result
+
+
+def row(result: Result) -> dict[str, object]:
+    score, conversation = result.score, result.conversation
+    sure, right = (
+        (0.0, float("nan"))  # everyone together: nothing is attributed to a person
+        if conversation.attribution is Attribution.SINGLE
+        else confident_right(result.case.reference, conversation.segments, score.mapping)
+    )
+    truth = len({s.speaker for s in result.case.reference})
+    found = len({s.speaker for s in conversation.segments})
+    split = {
+        Attribution.CHANNELS: "channels",
+        Attribution.VOICES: f"{found} voices",
+        Attribution.SINGLE: "declined" if truth > 1 else "one voice",
+    }[conversation.attribution]
+    return {
+        "case": result.case.name,
+        "group": result.case.group,
+        "seconds": round(len(np.atleast_2d(result.case.samples)[0]) / RATE, 1),
+        "speakers": truth,
+        "split": split,
+        "der": round(score.der, 3),
+        "missed": round(score.missed / score.scored, 3) if score.scored else 0.0,
+        "false_alarm": round(score.false_alarm / score.scored, 3) if score.scored else 0.0,
+        "confusion": round(score.confusion / score.scored, 3) if score.scored else 0.0,
+        "share_error": round(max(score.share_error.values()), 1),
+        "confident_seconds": round(sure, 1),
+        "confident_right": None if np.isnan(right) else round(right, 3),
+        **result.figures,
+        "run_seconds": round(result.seconds, 1),
+    }
+
+
+def _cell(value: object, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if percent and isinstance(value, float):
+        return f"{value:.1%}"
+    return str(value)
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    head = "| case | s | spk | split | DER | miss | FA | conf | share err (pt) | confident s | confident right | WER | you |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    str(r["case"]),
+                    str(r["seconds"]),
+                    str(r["speakers"]),
+                    str(r["split"]),
+                    _cell(r["der"], True),
+                    _cell(r["missed"], True),
+                    _cell(r["false_alarm"], True),
+                    _cell(r["confusion"], True),
+                    _cell(r["share_error"]),
+                    _cell(r["confident_seconds"]),
+                    _cell(r["confident_right"], True),
+                    _cell(r.get("wer"), True),
+                    _cell(r.get("you")),
+                ]
+            )  # fmt: skip
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def speed(cases: list[Case]) -> None:
+    from rehearse.audio import activity
+    from rehearse.diarization import voice
+    from rehearse.transcription.model_files import resolve
+    from rehearse.transcription.whisper import Transcriber, WhisperSettings
+
+    mono = np.concatenate([c.samples for c in cases if c.group != "synthetic" and c.samples.ndim == 1])
+    started = time.perf_counter()
+    speech = [(s.start, s.end) for s in activity.voice_activity(mono, "S1")]
+    found = voice.diarize(mono, speech)
+    diarization = time.perf_counter() - started
+    transcriber = Transcriber(WhisperSettings(resolve("base")))
+    started = time.perf_counter()
+    transcriber.transcribe(mono)
+    transcription = time.perf_counter() - started
+    print(
+        f"\nspeed on {len(mono) / RATE / 60:.1f} min of real speech, one channel ({found.unseparated or len(found.speakers)}):"
+    )
+    print(f"  transcription alone (faster-whisper base, int8): {transcription:6.1f} s")
+    print(f"  who spoke when (VAD, embeddings, clustering, stability): {diarization:6.1f} s")
+    print(f"  who spoke when / transcription: {diarization / transcription:.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="Run the cases whose name contains this text.")
+    parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
+    parser.add_argument("--no-transcribe", action="store_true", help="Who spoke when only (no WER, no you).")
+    parser.add_argument(
+        "--speed", action="store_true", help="Also time who spoke when against transcription."
+    )
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    cases: list[Case] = []
+    for build in (real_cases, assembled_cases, synthetic_cases):
+        try:
+            cases += build()
+        except sources.Unavailable as exc:
+            print(f"({build.__name__} unavailable: {exc})")
+    rows = []
+    for case in cases:
+        if args.only and args.only not in case.name:
+            continue
+        rows.append(row(run(case, not args.no_transcribe)))
+        print(
+            f"  {rows[-1]['case']}: DER {rows[-1]['der']:.1%} ({rows[-1]['run_seconds']} s)", file=sys.stderr
+        )
+    for group in ("real", "assembled", "synthetic"):
+        mine = [r for r in rows if r["group"] == group]
+        if mine:
+            print(f"\n{group}:\n{table(mine)}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, default=float))
+    if args.speed:
+        speed(cases)
+
+
+if __name__ == "__main__":
+    main()
