@@ -22,8 +22,8 @@ def test_talk_time_shares_and_silence():
     conv = conversation(("A", 0, 6, "I talk for six seconds here."), ("B", 8, 10, "Then me."))
     conv.duration = 12.0
     result = run(conv, "talk_time")
-    assert result["speakers"]["A"] == {"talk_time": 6.0, "share": 0.75}
-    assert result["speakers"]["B"] == {"talk_time": 2.0, "share": 0.25}
+    assert result["speakers"]["A"] == {"talk_time": 6.0, "share": 0.75, "uncertain_share": 0.0}
+    assert result["speakers"]["B"] == {"talk_time": 2.0, "share": 0.25, "uncertain_share": 0.0}
     assert result["silence_share"] == pytest.approx(4 / 12, abs=1e-4)
     assert result["advice"], "75% is above the 65% default: advice expected"
 

@@ -19,6 +19,12 @@ T = TypeVar("T")
 
 # Below this confidence an attribution is shown as uncertain, and so is what rests on it.
 UNCERTAIN_BELOW = 0.5
+# A figure resting on a stretch of speech (a speaker's whole talk, one turn, one minute) is shown
+# as uncertain when at least this share of that speech is. One uncertain "Sure." should not cast
+# doubt on a speaker's ten minutes; but a fifth of them given to the wrong voice would move a 60%
+# talk share by 12 points, a fair part of the 30-point bands the situations' targets allow, and
+# can change which side of a target the figure falls.
+UNCERTAIN_SHARE = 0.2
 
 
 class Attribution(str, Enum):

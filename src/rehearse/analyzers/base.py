@@ -6,7 +6,9 @@ common keys, so any analyzer shows up in every report format:
 
 - ``summary``: one line saying what was found;
 - ``advice``: a list of short, actionable sentences;
-- ``moments``: a list of ``{"time", "speaker", "label", "text"}`` worth replaying;
+- ``moments``: a list of ``{"time", "speaker", "label", "text", "uncertain"}`` worth
+  replaying; ``uncertain`` says the moment rests on an uncertain attribution of who spoke
+  (:func:`uncertain`), and is filled in from the time for a moment that does not say;
 - ``available``: ``False`` (with ``summary`` saying why) when the analysis cannot
   be done on this conversation.
 
@@ -20,11 +22,20 @@ from __future__ import annotations
 import json
 import math
 import traceback
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, ClassVar, TypedDict
 
-from rehearse.conversation import Attribution, Conversation
+from rehearse.conversation import (
+    UNCERTAIN_BELOW,
+    UNCERTAIN_SHARE,
+    Attribution,
+    Conversation,
+    Utterance,
+)
 from rehearse.errors import OptionError
 from rehearse.i18n import say
 from rehearse.report import json_default
@@ -180,6 +191,80 @@ def not_separated(conversation: Conversation, lang: str, **empty: Any) -> Any:
     }
 
 
+# What every format shows after a figure, quote or moment that rests on an uncertain attribution.
+UNCERTAIN_MARK = "(?)"
+
+
+def uncertain_share(
+    utterances: Iterable[Utterance], start: float = -math.inf, end: float = math.inf
+) -> float:
+    """The share of the time of ``utterances`` (of their time between ``start`` and ``end``)
+    whose attribution of who spoke is uncertain; 0 without any."""
+    spans = [(min(u.end, end) - max(u.start, start), u.confidence < UNCERTAIN_BELOW) for u in utterances]
+    spans = [(length, unsure) for length, unsure in spans if length >= 0]
+    total = sum(length for length, _ in spans)
+    if not total:  # instants only, as a hand-made transcript may hold: count them instead
+        return sum(unsure for _, unsure in spans) / len(spans) if spans else 0.0
+    return sum(length for length, unsure in spans if unsure) / total
+
+
+def uncertain(utterances: Iterable[Utterance], start: float = -math.inf, end: float = math.inf) -> bool:
+    """Whether what rests on this speech (between ``start`` and ``end``) is shown as uncertain:
+    one utterance when its own attribution is, a longer stretch when at least
+    :data:`~rehearse.conversation.UNCERTAIN_SHARE` of its time is."""
+    return uncertain_share(utterances, start, end) >= UNCERTAIN_SHARE
+
+
+def uncertain_shares(conversation: Conversation) -> dict[str, float]:
+    """Each speaker's share of speech attributed uncertainly, which every figure about that
+    speaker rests on (talk share, pace, fillers, questions…). Worked out once per conversation."""
+    return conversation.derived(_uncertain_shares)
+
+
+def _uncertain_shares(conversation: Conversation) -> dict[str, float]:
+    said: dict[str, list[Utterance]] = defaultdict(list)
+    for utterance in conversation.utterances:
+        said[utterance.speaker].append(utterance)
+    return {speaker: uncertain_share(mine) for speaker, mine in said.items()}
+
+
+def marked(text: str, unsure: bool) -> str:
+    """``text`` followed by :data:`UNCERTAIN_MARK` when it rests on an uncertain attribution."""
+    return f"{text} {UNCERTAIN_MARK}" if unsure else text
+
+
+def figure_labels(conversation: Conversation) -> dict[str, str]:
+    """Each speaker's label for a summary of their figures: marked when the figures rest on
+    speech of which at least :data:`~rehearse.conversation.UNCERTAIN_SHARE` is uncertain."""
+    shares = uncertain_shares(conversation)
+    return {s.id: marked(s.label, shares.get(s.id, 0.0) >= UNCERTAIN_SHARE) for s in conversation.speakers}
+
+
+def _heard(conversation: Conversation) -> tuple[list[float], list[Utterance]]:
+    said = sorted((u for u in conversation.utterances if not u.backchannel), key=attrgetter("start"))
+    return [u.start for u in said], said
+
+
+def _heard_uncertain(conversation: Conversation, time: float) -> bool:
+    """Whether the speech heard at ``time`` (the utterance begun last by then, if still going)
+    was uncertainly attributed: for a moment whose analyzer did not say what it rests on."""
+    if not any(uncertain_shares(conversation).values()):
+        return False  # two channels, or voices told apart with confidence throughout
+    starts, said = conversation.derived(_heard)
+    # Moments give times to the hundredth: one may fall that much before the speech it starts.
+    at = bisect_right(starts, time + 0.01) - 1
+    return at >= 0 and said[at].end >= time and said[at].confidence < UNCERTAIN_BELOW
+
+
+def _mark_moments(section: Mapping[str, Any], conversation: Conversation) -> None:
+    moments = section.get("moments")
+    for moment in moments if isinstance(moments, list) else ():
+        if isinstance(moment, dict) and "uncertain" not in moment:
+            time = moment.get("time")
+            unsure = isinstance(time, (int, float)) and _heard_uncertain(conversation, float(time))
+            moment["uncertain"] = unsure
+
+
 def parse_settings(
     assignments: Iterable[str], analyzers: Mapping[str, Analyzer], origin: str = "--set"
 ) -> dict[str, dict]:
@@ -236,6 +321,7 @@ def run(
                 json.dumps(result, default=json_default)
             except (TypeError, ValueError) as exc:
                 raise TypeError(f"returned a value that is not JSON: {exc}") from None
+            _mark_moments(result, conversation)
         except PLUGIN_FAILURES as exc:  # isolation is the point
             result = {
                 "available": False,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from rehearse.analyzers.base import Analyzer, Option
+from rehearse.analyzers.base import Analyzer, Option, marked, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
@@ -80,19 +80,19 @@ class Closing(Analyzer):
         window = min(options["window"], max(30.0, options["share"] * conversation.duration))
         since = max(conversation.duration - window, 0.0)
         by_speaker = {}
+        unsure = {}
         for speaker in labels:
-            said = " ".join(
-                lexicon.normalise(u.text)
-                for u in conversation.utterances
-                if u.speaker == speaker and u.end > since
-            )
+            closing = [u for u in conversation.utterances if u.speaker == speaker and u.end > since]
+            said = " ".join(lexicon.normalise(u.text) for u in closing)
             by_speaker[speaker] = {check: bool(pattern.search(said)) for check, pattern in CHECKS.items()}
+            unsure[speaker] = uncertain(closing, since)
         expected = EXPECTED.get(conversation.profile, EXPECTED[None])
         focus = roles.you(conversation).speaker
         result: dict[str, Any] = {
             "since": round(since, 2),
             "expected": list(expected),
             "by_speaker": by_speaker,
+            "uncertain_speakers": [s for s in labels if unsure[s]],  # their closing words may be another's
             "advice": [],
         }
         names = {
@@ -103,7 +103,7 @@ class Closing(Analyzer):
         }
         shown = [focus] if focus else list(labels)
         result["summary"] = say(lang, f"From {clock(since)}: ", f"À partir de {clock(since)} : ") + "; ".join(
-            f"{labels[s]} "
+            f"{marked(labels[s], unsure[s])} "
             + (
                 ", ".join(names[c] for c in expected if by_speaker[s][c])
                 or say(lang, "none of it", "rien de cela")

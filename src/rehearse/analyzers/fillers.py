@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times
 from rehearse.hookspecs import hookimpl
@@ -75,12 +75,13 @@ class Fillers(Analyzer):
                 "top": [[name, n] for name, n in found.most_common(int(options["top"]))],
             }
         result: FillersSection = {"by_speaker": by_speaker, "advice": []}
+        named = figure_labels(conversation)
         result["summary"] = "; ".join(
             say(
                 lang,
-                f"{labels[s]}: {v['count']} filler(s), {percent(v['share'])} of words, "
+                f"{named[s]}: {v['count']} filler(s), {percent(v['share'])} of words, "
                 f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
-                f"{labels[s]} : {v['count']} mot(s) de remplissage, {percent(v['share'])} des mots, "
+                f"{named[s]} : {v['count']} mot(s) de remplissage, {percent(v['share'])} des mots, "
                 f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
             )
             for s, v in by_speaker.items()

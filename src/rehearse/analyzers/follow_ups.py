@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels, not_separated
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, join_words, own_text
 from rehearse.hookspecs import hookimpl
@@ -68,6 +68,7 @@ class FollowUps(Analyzer):
         if not conversation.separated:
             return not_separated(conversation, lang, items=[], by_speaker={})
         labels = {s.id: s.label for s in conversation.speakers}
+        named = figure_labels(conversation)
         questions = find_questions(conversation)
         items: list[dict[str, Any]] = []
         said_in: dict[str, lexicon.Forms] = {}  # several questions often follow one answer
@@ -84,6 +85,7 @@ class FollowUps(Analyzer):
                         "text": question.text,
                         "kind": question.kind,
                         "picks_up": picked,
+                        "uncertain": question.uncertain,
                     }
                 )
         by_speaker: dict[str, SpeakerFollowUps] = {}
@@ -104,14 +106,15 @@ class FollowUps(Analyzer):
                     "speaker": f["speaker"],
                     "label": "↩ " + ", ".join(f["picks_up"]),
                     "text": f["text"],
+                    "uncertain": f["uncertain"],
                 }
                 for f in items
             ],
             "summary": "; ".join(
                 say(
                     lang,
-                    f"{labels[s]}: {v['follow_ups']} of {v['questions']} questions followed up on the answer",
-                    f"{labels[s]} : {v['follow_ups']} relance(s) sur {v['questions']} questions",
+                    f"{named[s]}: {v['follow_ups']} of {v['questions']} questions followed up on the answer",
+                    f"{named[s]} : {v['follow_ups']} relance(s) sur {v['questions']} questions",
                 )
                 for s, v in by_speaker.items()
                 if v["questions"]

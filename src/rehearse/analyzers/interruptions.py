@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, not_separated, uncertain
 from rehearse.coaching import you as roles
-from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Conversation, Utterance, join_words
+from rehearse.conversation import Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, say
 from rehearse.language import lexicon
@@ -131,7 +131,7 @@ class Interruptions(Analyzer):
             for (by, of), mine in by_pair.items():
                 n = len(mine)
                 won = sum(1 for e in mine if e["kind"] == "successful")
-                times = ", ".join(clock(e["time"]) for e in mine)
+                times = ", ".join(marked(clock(e["time"]), e["uncertain"]) for e in mine)
                 parts.append(
                     say(
                         lang,
@@ -260,7 +260,8 @@ def _event(u: Utterance, host: Utterance, kind: str, options: Mapping[str, Any],
         "overlap": round(max(overlap, 0.0), 2),
         "of_words": join_words(before),
         "by_words": join_words(u.words[:n]),
-        "uncertain": min(u.confidence, host.confidence) < UNCERTAIN_BELOW,
+        # Either voice given to the wrong speaker, and it was someone carrying on, not cutting in.
+        "uncertain": uncertain([u]) or uncertain([host]),
     }
 
 

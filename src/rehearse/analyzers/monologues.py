@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, not_separated, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
@@ -22,6 +22,7 @@ class LongTurn(TypedDict):
     end: float
     duration: float
     first_words: str
+    uncertain: bool  # enough of the turn is uncertainly attributed to doubt its length
 
 
 class MonologuesSection(Section, total=False):
@@ -85,6 +86,7 @@ class Monologues(Analyzer):
                     "speaker": m["speaker"],
                     "label": duration(m["duration"]),
                     "text": m["first_words"],
+                    "uncertain": m["uncertain"],
                 }
                 for m in over
             ],
@@ -93,8 +95,9 @@ class Monologues(Analyzer):
         result["summary"] = "; ".join(
             say(
                 lang,
-                f"{labels[s]}'s longest turn {duration(t['duration'])} at {clock(t['start'])}",
-                f"plus long tour de {labels[s]} : {duration(t['duration'])} à {clock(t['start'])}",
+                f"{labels[s]}'s longest turn {marked(duration(t['duration']), t['uncertain'])} at {clock(t['start'])}",
+                f"plus long tour de {labels[s]} : {marked(duration(t['duration']), t['uncertain'])} "
+                f"à {clock(t['start'])}",
             )
             for s, t in longest.items()
         ) or say(lang, "No turns.", "Aucun tour de parole.")
@@ -129,6 +132,7 @@ def _describe(turn: Turn, quote_words: int) -> LongTurn:
         "end": round(turn.end, 2),
         "duration": round(turn.duration, 2),
         "first_words": " ".join(turn.text.split()[:quote_words]),
+        "uncertain": uncertain(turn.utterances),
     }
 
 

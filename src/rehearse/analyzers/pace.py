@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, union_length
 from rehearse.hookspecs import hookimpl
@@ -106,8 +106,9 @@ class Pace(Analyzer):
             }
         result: PaceSection = {"low": options["low"], "high": options["high"], "by_speaker": by_speaker}
         measured = {s: v["wpm"] for s, v in by_speaker.items() if v["wpm"] is not None}
+        named = figure_labels(conversation)
         result["summary"] = "; ".join(
-            say(lang, f"{labels[s]} {wpm:.0f} words/min", f"{labels[s]} {wpm:.0f} mots/min")
+            say(lang, f"{named[s]} {wpm:.0f} words/min", f"{named[s]} {wpm:.0f} mots/min")
             for s, wpm in measured.items()
         ) or say(lang, "Too little speech to measure a pace.", "Trop peu de parole pour mesurer un débit.")
         result["advice"] = []
@@ -138,6 +139,11 @@ class Pace(Analyzer):
                                 lang, f"{fastest['wpm']:.0f} words/min", f"{fastest['wpm']:.0f} mots/min"
                             ),
                             "text": say(lang, "fastest minute", "minute la plus rapide"),
+                            "uncertain": uncertain(
+                                (u for u in conversation.utterances if u.speaker == speaker),
+                                fastest["start"],
+                                fastest["start"] + options["window"],
+                            ),
                         }
                     )
             elif wpm < options["low"]:

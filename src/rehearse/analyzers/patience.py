@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from statistics import median
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels, not_separated, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
@@ -100,6 +100,9 @@ class Patience(Analyzer):
                 "pause": round(gap, 2),
                 "before": " ".join(join_words(previous.own_words).split()[-n:]),
                 "after": " ".join(join_words(turn.own_words).split()[:n]),
+                # A pause lies between the end of one voice and the start of the other: either
+                # given to the wrong voice, there may have been no handover there at all.
+                "uncertain": uncertain(previous.utterances[-1:]) or uncertain(turn.utterances[:1]),
             }
             for previous, turn, gap in handovers
             if gap > options["long_pause"]
@@ -113,17 +116,19 @@ class Patience(Analyzer):
                     "speaker": p["speaker"],
                     "label": say(lang, f"pause {duration(p['pause'])}", f"silence de {duration(p['pause'])}"),
                     "text": f"…{p['before']} / {p['after']}…",
+                    "uncertain": p["uncertain"],
                 }
                 for p in long_pauses
             ],
             "advice": [],
         }
+        named = figure_labels(conversation)
         result["summary"] = "; ".join(
             say(
                 lang,
-                f"{labels[s]} waits {v['median']:.1f} s (median) before taking the floor, "
+                f"{named[s]} waits {v['median']:.1f} s (median) before taking the floor, "
                 f"cut in quickly {v['quick']}×",
-                f"{labels[s]} attend {v['median']:.1f} s (médiane) avant de prendre la parole, "
+                f"{named[s]} attend {v['median']:.1f} s (médiane) avant de prendre la parole, "
                 f"enchaîne trop vite {v['quick']}×",
             )
             for s, v in by_speaker.items()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section
+from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
@@ -137,11 +137,12 @@ class Questions(Analyzer):
                         "« Comment faites-vous pour… ? », « Pourquoi avez-vous fait ce choix ? ».",
                     )
                 )
+        named = figure_labels(conversation)
         summary = "; ".join(
             say(
                 lang,
-                f"{labels[s]} asked {n['open'] + n['closed']} ({n['open']} open, {n['closed']} closed)",
-                f"{labels[s]} : {n['open'] + n['closed']} questions ({n['open']} ouvertes, "
+                f"{named[s]} asked {n['open'] + n['closed']} ({n['open']} open, {n['closed']} closed)",
+                f"{named[s]} : {n['open'] + n['closed']} questions ({n['open']} ouvertes, "
                 f"{n['closed']} fermées)",
             )
             for s, n in by_speaker.items()

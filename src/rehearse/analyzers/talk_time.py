@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, why_not_separated
+from rehearse.analyzers.base import (
+    Analyzer,
+    Figure,
+    Option,
+    Section,
+    figure_labels,
+    uncertain_shares,
+    why_not_separated,
+)
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import duration, percent, say
@@ -14,6 +22,7 @@ from rehearse.i18n import duration, percent, say
 class SpeakerTalk(TypedDict):
     talk_time: float
     share: float
+    uncertain_share: float  # of this speaker's speech, attributed uncertainly: their figures rest on it
 
 
 class TalkTimeSection(Section):
@@ -64,8 +73,13 @@ class TalkTime(Analyzer):
         anyone = union_length((s.start, s.end) for s in conversation.segments)
         overlap = speech - anyone
         silence = max(conversation.duration - anyone, 0.0)
+        unsure = uncertain_shares(conversation)
         per_speaker: dict[str, SpeakerTalk] = {
-            s: {"talk_time": round(t, 2), "share": round(t / speech, 4) if speech else 0.0}
+            s: {
+                "talk_time": round(t, 2),
+                "share": round(t / speech, 4) if speech else 0.0,
+                "uncertain_share": round(unsure.get(s, 0.0), 3),
+            }
             for s, t in talk.items()
         }
         result: TalkTimeSection = {
@@ -79,8 +93,9 @@ class TalkTime(Analyzer):
             result["summary"] = say(lang, "No speech found.", "Aucune parole détectée.")
             return result
         labels = {s.id: s.label for s in conversation.speakers}
+        named = figure_labels(conversation)
         parts = [
-            f"{labels[s]} {percent(v['share'])} ({duration(v['talk_time'])})" for s, v in per_speaker.items()
+            f"{named[s]} {percent(v['share'])} ({duration(v['talk_time'])})" for s, v in per_speaker.items()
         ]
         result["summary"] = "; ".join(parts) + say(
             lang,

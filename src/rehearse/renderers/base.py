@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rehearse.analyzers.base import UNCERTAIN_MARK
 from rehearse.coaching import situations as profiles
+from rehearse.conversation import UNCERTAIN_SHARE
 from rehearse.i18n import say
 
 # Characters a terminal acts on instead of showing (https://en.wikipedia.org/wiki/C0_and_C1_control_codes):
@@ -71,6 +73,63 @@ def sections(report: dict) -> Iterator[Section]:
         )
 
 
+class UncertainMarks:
+    """The (?) of one report as it is rendered, in the format's own form (``shown``).
+
+    Every mark goes through it, so it knows whether any was shown: the legend explaining the
+    mark then comes once, and only in a report that shows one.
+    """
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.used = False
+
+    def after(self, unsure: object) -> str:
+        """What follows a figure, quote or moment: the mark when ``unsure`` is True, else nothing."""
+        if unsure is not True:
+            return ""
+        self.used = True
+        return " " + self.shown
+
+    def within(self, text: str) -> str:
+        """``text`` (already in the format, escaped) with the marks an analyzer put in it, such as
+        a summary's "Speaker 2 (?) 55%", in the format's form."""
+        if UNCERTAIN_MARK not in text:
+            return text
+        self.used = True
+        return text.replace(UNCERTAIN_MARK, self.shown)
+
+
+def uncertain_why(lang: str) -> str:
+    """What the mark means, for the legend and the HTML tooltip."""
+    return say(
+        lang,
+        "Who spoke is uncertain here: the voices were hard to tell apart, so this may be the other person's.",
+        "Attribution incertaine : les voix étaient difficiles à distinguer, ce passage peut revenir "
+        "à l'autre personne.",
+    )
+
+
+def uncertain_legend(lang: str) -> str:
+    return f"{UNCERTAIN_MARK} {uncertain_why(lang)}"
+
+
+def uncertain_speakers(report: dict) -> set[str]:
+    """The speakers whose figures are marked: enough of their speech is uncertainly attributed
+    (its share is in the talk time section, which every figure about a speaker rests on)."""
+    talk = (report.get("analyzers") or {}).get("talk_time", {}).get("speakers") or {}
+    return {
+        speaker
+        for speaker, figures in talk.items()
+        if isinstance(figures, dict) and (figures.get("uncertain_share") or 0) >= UNCERTAIN_SHARE
+    }
+
+
+def figures_uncertain(report: dict) -> bool:
+    """Whether the scorecard's figures, all about the speaker being coached, are marked."""
+    return (report.get("coaching") or {}).get("you") in uncertain_speakers(report)
+
+
 STATUS_MARKS = {"ok": "✓", "low": "✗", "high": "✗", "unknown": "·"}
 
 
@@ -99,8 +158,10 @@ def top_advice(report: dict, limit: int = 3) -> list[str]:
     """The first pieces of advice: missed targets first, then at most one per analyzer before a
     second from any."""
     lang = report.get("report_language", "en")
+    unsure = f" {UNCERTAIN_MARK}" if figures_uncertain(report) else ""
     picked = [
-        f"{item['label']}{say(lang, ':', ' :')} {item['shown']} ({say(lang, 'target', 'objectif')} {item['target']}). "
+        f"{item['label']}{say(lang, ':', ' :')} {item['shown']}{unsure} "
+        f"({say(lang, 'target', 'objectif')} {item['target']}). "
         f"{item['advice']}"
         for item in missed_targets(report)
         if item.get("advice")

@@ -15,12 +15,16 @@ import hashlib
 import html
 from pathlib import Path
 
+from rehearse.analyzers.base import UNCERTAIN_MARK
 from rehearse.coaching import scorecard
+from rehearse.conversation import UNCERTAIN_BELOW
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import clock, duration, figure_text, say, trend_text
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
+    UncertainMarks,
+    figures_uncertain,
     headline,
     no_speech,
     printable,
@@ -28,6 +32,8 @@ from rehearse.renderers.base import (
     sections,
     speaker_labels,
     top_advice,
+    uncertain_legend,
+    uncertain_why,
 )
 
 COLOURS = ("#2f6fdf", "#d9822b", "#2a9d6f", "#a24bd1")
@@ -74,7 +80,7 @@ button.t:hover { background: #e0e7ff; }
 #player-bar { position: sticky; bottom: 0; background: #fff; border-top: 1px solid var(--line); padding: 6px 20px;
               display: flex; gap: 12px; align-items: center; }
 #player-status { color: var(--muted); font-size: 13px; }
-.unsure { color: var(--muted); }
+.unsure { color: var(--muted); cursor: help; }
 .swatch { background: var(--speaker); }
 .transcript .who { color: var(--speaker, #333); }
 """ + "".join(  # a speaker's colour is a class, as the policy allows no style attribute
@@ -121,17 +127,25 @@ class HtmlRenderer(Renderer):
             + f"<li>{say(lang, 'Duration: ', 'Durée : ')}{duration(report.get('duration', 0))}</li></ul>",
         ]
         body += [f'<p class="note">{escape(note)}</p>' for note in report.get("notes", [])]
+        notes_end = len(body)
+        marks = UncertainMarks(
+            f'<span class="unsure" title="{escape(uncertain_why(lang))}">{UNCERTAIN_MARK}</span>'
+        )
         if no_speech(report):
             body.append(
                 f"<p>{say(lang, '<b>No speech found</b> in this recording.', '<b>Aucune parole détectée</b>.')}</p>"
             )
         else:
-            body += _advice(report, lang)
-            body += _scorecard(report, lang)
+            body += _advice(report, lang, marks)
+            body += _scorecard(report, lang, marks)
             body += _timeline(report, labels, shades, lang)
             body += _progress(report, lang)
-            body += _sections(report, labels, lang)
-            body += _transcript(report, labels, shades, lang)
+            body += _sections(report, labels, lang, marks)
+            body += _transcript(report, labels, shades, lang, marks)
+        if marks.used:  # with the notes, where the share of uncertain speech is given
+            body.insert(
+                notes_end, f'<p class="note" id="uncertain-legend">{escape(uncertain_legend(lang))}</p>'
+            )
         missing = say(
             lang,
             f"To play the moments, put the recording ({audio_name or 'audio file'}) next to this page.",
@@ -167,17 +181,17 @@ def _time_button(seconds: float) -> str:
     return f'<button class="t" data-t="{seconds:.2f}" type="button">{clock(seconds)}</button>'
 
 
-def _advice(report: dict, lang: str) -> list[str]:
+def _advice(report: dict, lang: str, marks: UncertainMarks) -> list[str]:
     advice = top_advice(report)
     if not advice:
         return []
     return [
         f"<h2>{say(lang, 'Three things to work on', 'À travailler en priorité')}</h2>",
-        '<ol class="top">' + "".join(f"<li>{escape(a)}</li>" for a in advice) + "</ol>",
+        '<ol class="top">' + "".join(f"<li>{marks.within(escape(a))}</li>" for a in advice) + "</ol>",
     ]
 
 
-def _scorecard(report: dict, lang: str) -> list[str]:
+def _scorecard(report: dict, lang: str, marks: UncertainMarks) -> list[str]:
     heading = scorecard_heading(report)
     if not heading:
         return []
@@ -186,11 +200,12 @@ def _scorecard(report: dict, lang: str) -> list[str]:
     if coaching.get("note"):
         out.append(f'<p class="note">{escape(coaching["note"])}</p>')
     cards = []
+    unsure = figures_uncertain(report)
     for item in coaching["scorecard"]:
         cards.append(
             f'<div class="card {escape(item["status"])}" title="{escape(item["source"])}">'
             f'<div class="label">{STATUS_MARKS[item["status"]]} {escape(item["label"])}</div>'
-            f'<div class="value">{escape(item["shown"])}</div>'
+            f'<div class="value">{escape(item["shown"])}{marks.after(unsure and item["value"] is not None)}</div>'
             f'<div class="target">{say(lang, "target", "objectif")} {escape(item["target"])}</div></div>'
         )
     out.append('<div class="cards">' + "".join(cards) + "</div>")
@@ -244,7 +259,7 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
         marks.append(
             f'<circle class="mark question" data-t="{question["start"]:.2f}" cx="{x(question["start"]):.1f}" '
             f'cy="{6 + row * LANE + LANE / 2 - 1}" r="4.5" fill="{fill}" stroke="#111" stroke-width="1.5">'
-            f"<title>{escape(question['kind'] + ': ' + question['text'])}</title></circle>"
+            f"<title>{escape(question['kind'] + ': ' + question['text'] + _plain_mark(question))}</title></circle>"
         )
     for event in (analyzers.get("interruptions") or {}).get("events", []):
         row = lanes.get(event["by"])
@@ -254,7 +269,7 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
         marks.append(
             f'<path class="mark interruption" data-t="{event["time"]:.2f}" '
             f'd="M{cx - 6:.1f},{top + 1} L{cx + 6:.1f},{top + 1} L{cx:.1f},{top + 11} Z" fill="#c4320a">'
-            f"<title>{escape(event['kind'] + ': ' + event.get('by_words', ''))}</title></path>"
+            f"<title>{escape(event['kind'] + ': ' + event.get('by_words', '') + _plain_mark(event))}</title></path>"
         )
     legend = [
         say(lang, "turns (thick outline: monologue)", "tours de parole (contour épais : monologue)"),
@@ -273,6 +288,11 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
         )
         + "</p></div>",
     ]
+
+
+def _plain_mark(found: dict) -> str:
+    # A drawing's tooltip is plain text: the mark alone, explained where the same moment is listed.
+    return f" {UNCERTAIN_MARK}" if found.get("uncertain") is True else ""
 
 
 def _tick(total: float) -> float:
@@ -329,7 +349,7 @@ def _progress(report: dict, lang: str) -> list[str]:
     ]
 
 
-def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
+def _sections(report: dict, labels: dict[str, str], lang: str, marks: UncertainMarks) -> list[str]:
     out = [f"<h2>{say(lang, 'Details', 'Détails')}</h2>"]
     for section in sections(report):
         parts = [f'<section class="analyzer" id="{escape(section.name)}"><h3>{escape(section.title)}</h3>']
@@ -340,12 +360,12 @@ def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
             )
         else:
             if section.summary:
-                parts.append(f"<p>{escape(section.summary)}</p>")
+                parts.append(f"<p>{marks.within(escape(section.summary))}</p>")
             if section.moments:
                 parts.append('<ul class="moments">')
                 for moment in section.moments:
                     who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
-                    unsure = ' <span class="unsure">(?)</span>' if moment.get("uncertain") else ""
+                    unsure = marks.after(moment.get("uncertain"))
                     label = f" <em>{escape(str(moment['label']))}</em>" if moment.get("label") else ""
                     parts.append(
                         f'<li>{_time_button(float(moment.get("time", 0)))} <span class="who">{escape(who)}</span>'
@@ -358,7 +378,9 @@ def _sections(report: dict, labels: dict[str, str], lang: str) -> list[str]:
     return out
 
 
-def _transcript(report: dict, labels: dict[str, str], shades: dict[str, int], lang: str) -> list[str]:
+def _transcript(
+    report: dict, labels: dict[str, str], shades: dict[str, int], lang: str, marks: UncertainMarks
+) -> list[str]:
     lines = []
     for utterance in report.get("utterances", []):
         if not utterance.get("text"):
@@ -368,7 +390,8 @@ def _transcript(report: dict, labels: dict[str, str], shades: dict[str, int], la
         shade = f" speaker{shades[speaker]}" if speaker in shades else ""
         lines.append(
             f"<p{css}>{_time_button(utterance['start'])} "
-            f'<span class="who{shade}">{escape(labels.get(speaker, speaker))}</span> '
+            f'<span class="who{shade}">{escape(labels.get(speaker, speaker))}</span>'
+            f"{marks.after(utterance.get('confidence', 1.0) < UNCERTAIN_BELOW)} "
             f"{escape(utterance['text'])}</p>"
         )
     if not lines:

@@ -9,6 +9,8 @@ from rehearse.i18n import clock, duration, percent, say
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
+    UncertainMarks,
+    figures_uncertain,
     headline,
     no_speech,
     printable,
@@ -16,6 +18,8 @@ from rehearse.renderers.base import (
     sections,
     speaker_labels,
     top_advice,
+    uncertain_legend,
+    uncertain_speakers,
 )
 
 # Escaped wherever they stand: what opens raw HTML, an entity or an autolink (& < >), a code
@@ -61,6 +65,7 @@ class MarkdownRenderer(Renderer):
     def render(self, report: dict, *, color: bool = False) -> str:
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
+        marks = UncertainMarks("(?)")
         lines = [say(lang, "# Interview feedback", "# Bilan de l'entretien"), ""]
         lines += [f"- {escape(line)}" for line in headline(report)]
         lines.append(
@@ -84,7 +89,7 @@ class MarkdownRenderer(Renderer):
         advice = top_advice(report)
         if advice:
             lines += ["", say(lang, "## Three things to work on", "## À travailler en priorité"), ""]
-            lines += [f"{i}. {escape(item)}" for i, item in enumerate(advice, 1)]
+            lines += [f"{i}. {marks.within(escape(item))}" for i, item in enumerate(advice, 1)]
         heading = scorecard_heading(report)
         if heading:
             coaching = report["coaching"]
@@ -99,8 +104,10 @@ class MarkdownRenderer(Renderer):
                 ),
                 "|---|---|---|---|---|",
             ]
+            unsure = figures_uncertain(report)
             lines += [
-                f"| {STATUS_MARKS[i['status']]} | {escape(i['label'])} | {escape(i['shown'])} "
+                f"| {STATUS_MARKS[i['status']]} | {escape(i['label'])} "
+                f"| {escape(i['shown'])}{marks.after(unsure and i['value'] is not None)} "
                 f"| {escape(i['target'])} | {escape(i['source'])} |"
                 for i in coaching["scorecard"]
             ]
@@ -112,12 +119,12 @@ class MarkdownRenderer(Renderer):
             say(lang, "| Speaker | Talk time | Share |", "| Interlocuteur | Temps de parole | Part |"),
             "|---|---|---|",
         ]
+        doubted = uncertain_speakers(report)
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
             shown = percent(share) if isinstance(share, (int, float)) and len(report["speakers"]) > 1 else "—"
-            lines.append(
-                f"| {escape(labels[speaker['id']])} | {duration(speaker.get('talk_time', 0))} | {shown} |"
-            )
+            who = escape(labels[speaker["id"]]) + marks.after(speaker["id"] in doubted)
+            lines.append(f"| {who} | {duration(speaker.get('talk_time', 0))} | {shown} |")
         for section in sections(report):
             lines += ["", f"## {escape(section.title)}", ""]
             if section.error:
@@ -130,18 +137,20 @@ class MarkdownRenderer(Renderer):
                 )
                 continue
             if section.summary:
-                lines += [escape(section.summary), ""]
+                lines += [marks.within(escape(section.summary)), ""]
             for moment in section.moments:
-                who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
-                who += " (?)" if moment.get("uncertain") else ""
+                who = escape(labels.get(moment.get("speaker", ""), moment.get("speaker", "")))
+                who += marks.after(moment.get("uncertain"))
                 label = f" *{escape(moment['label'])}*" if moment.get("label") else ""
                 lines.append(
-                    f"- `{clock(float(moment.get('time', 0)))}` {escape(who)}{label}: "
+                    f"- `{clock(float(moment.get('time', 0)))}` {who}{label}: "
                     f"“{escape(moment.get('text', ''))}”"
                 )
             if section.moments:
                 lines.append("")
             lines += [f"> {escape(item)}" for item in section.advice]
+        if marks.used:
+            lines += ["", f"*{escape(uncertain_legend(lang))}*"]
         return "\n".join(lines).rstrip() + "\n"
 
 

@@ -9,6 +9,8 @@ from rehearse.i18n import clock, duration, percent, say
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
+    UncertainMarks,
+    figures_uncertain,
     headline,
     no_speech,
     printable,
@@ -16,6 +18,8 @@ from rehearse.renderers.base import (
     sections,
     speaker_labels,
     top_advice,
+    uncertain_legend,
+    uncertain_speakers,
 )
 
 BAR_WIDTH = 30
@@ -47,6 +51,7 @@ class TerminalRenderer(Renderer):
 
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
+        marks = UncertainMarks("(?)")
         show((say(lang, "rehearse — feedback report", "rehearse — bilan de l'entretien"), "bold"))
         for line in headline(report):
             show((line, "dim"))
@@ -66,7 +71,7 @@ class TerminalRenderer(Renderer):
             console.print()
             show((say(lang, "Three things to work on", "À travailler en priorité"), "bold"))
             for i, item in enumerate(advice, 1):
-                show(f"  {i}. {item}")
+                show(f"  {i}. {marks.within(item)}")
 
         heading = scorecard_heading(report)
         if heading:
@@ -75,25 +80,29 @@ class TerminalRenderer(Renderer):
             show((heading, "bold"))
             if coaching.get("note"):
                 show("  ", (coaching["note"], "dim"))
+            unsure = figures_uncertain(report)
             for item in coaching["scorecard"]:
                 colour = {"ok": "green", "low": "red", "high": "red"}.get(item["status"], "dim")
+                mark = marks.after(unsure and item["value"] is not None)
                 show(
                     "  ",
                     (STATUS_MARKS[item["status"]], colour),
-                    f" {item['label']:<34} {item['shown']:>14}   ",
+                    f" {item['label']:<34} {item['shown']:>14}{mark:<4} ",
                     (f"{say(lang, 'target', 'objectif')} {item['target']}", "dim"),
                 )
 
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
         console.print()
         show((say(lang, "Speakers", "Interlocuteurs"), "bold"))
+        doubted = uncertain_speakers(report)
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
             bar: list[str | tuple[str, str]] = []
             if isinstance(share, (int, float)) and len(report["speakers"]) > 1:
                 filled = round(share * BAR_WIDTH)
                 bar = [("█" * filled, "cyan"), ("░" * (BAR_WIDTH - filled), "dim"), f" {percent(share):>4}  "]
-            show(f"  {labels[speaker['id']]:<28} ", *bar, duration(speaker.get("talk_time", 0)))
+            who = labels[speaker["id"]] + marks.after(speaker["id"] in doubted)
+            show(f"  {who:<28} ", *bar, duration(speaker.get("talk_time", 0)))
 
         for section in sections(report):
             console.print()
@@ -108,10 +117,10 @@ class TerminalRenderer(Renderer):
                 )
                 continue
             if section.summary:
-                show(f"  {section.summary}")
+                show(f"  {marks.within(section.summary)}")
             for moment in section.moments[:MOMENTS_SHOWN]:
                 who = labels.get(moment.get("speaker", ""), moment.get("speaker", ""))
-                who += " (?)" if moment.get("uncertain") else ""
+                who += marks.after(moment.get("uncertain"))
                 label: list[str | tuple[str, str]] = (
                     [" ", (str(moment["label"]), "magenta")] if moment.get("label") else []
                 )
@@ -138,6 +147,9 @@ class TerminalRenderer(Renderer):
                 )
             for item in section.advice:
                 show("  ", ("→", "yellow"), f" {item}")
+        if marks.used:
+            console.print()
+            show((uncertain_legend(lang), "dim"))
         return out.getvalue()
 
 
