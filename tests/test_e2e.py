@@ -227,17 +227,16 @@ def test_follow_ups_closing_fillers_and_answers_match_the_script():
     assert analyzers["closing"]["by_speaker"]["S1"]["thanks"] is True  # "Thank you very much for your time."
     assert analyzers["closing"]["by_speaker"]["S2"]["thanks"] is False
     assert {s: v["count"] for s, v in analyzers["fillers"]["by_speaker"].items()} == {"S1": 0, "S2": 0}
-    # Every question gets its answer from the other person; latency measured 0.68-0.81 s against
+    # The questions S1 was asked (S1 is the one being asked: the candidate's own question to
+    # the interviewer is not one of them), each answered; latency measured 0.68-0.81 s against
     # 0.6 s in the script (Whisper's word end times drift), so 0.3 s of tolerance.
     asked = analyzers["asked"]["items"]
-    answerer = {"S1": "S2", "S2": "S1"}
-    assert [(i["asked_by"], i["speaker"]) for i in asked] == [
-        (q["speaker"], answerer[q["speaker"]]) for q in expected["questions"]
-    ]
+    to_s1 = [q for q in expected["questions"] if q["speaker"] == "S2"]
+    assert [(i["asked_by"], i["speaker"]) for i in asked] == [("S2", "S1") for _ in to_s1]
     from rehearse import plugins
 
     short = plugins.analyzers()["asked"].defaults()["short_answer"]
-    for item, question in zip(asked, expected["questions"]):
+    for item, question in zip(asked, to_s1):
         assert item["latency"] == pytest.approx(0.6, abs=0.3)
         answer = next(
             t for t in expected["turns"] if t["speaker"] == item["speaker"] and t["start"] > question["start"]

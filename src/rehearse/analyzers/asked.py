@@ -4,6 +4,10 @@ For every question the other side asked: the pause before the answer, its length
 fillers and pace. A question is flagged when the answer started late, was full of
 fillers, or was very short (to an open question) or very long — the ones to practise
 after a difficult interview.
+
+Only questions put *to* you count, never your own: the answers read are yours when rehearse
+knows or guesses who you are, else those of the one plainly being asked (``you.answering``),
+so a candidate's questions to the interviewer are not listed as questions that threw them.
 """
 
 from __future__ import annotations
@@ -119,9 +123,9 @@ class Asked(Analyzer):
         if not conversation.separated:
             return not_separated(conversation, lang, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
-        coached = roles.coached(conversation)
+        answering = roles.answering(conversation)
         items: list[AnswerItem] = []
-        for question, answer in _answers(find_questions(conversation), conversation.turns, coached):
+        for question, answer in _answers(find_questions(conversation), conversation.turns, answering):
             said = own_text(answer)
             words = len(said.split())
             fillers = len(lexicon.fillers(said, conversation.language))
@@ -179,12 +183,16 @@ class Asked(Analyzer):
             listed = " ".join(
                 f"“{i['question']}” ({', '.join(say(lang, *FLAGS[f]) for f in i['flags'])})" for i in worst
             )
+            if roles.you(conversation).speaker:
+                threw = say(lang, "threw you", "vous ont déstabilisé")
+            else:
+                threw = say(lang, "threw ", "ont déstabilisé ") + _whom(items, labels, lang)
             result["advice"].append(
                 say(
                     lang,
-                    f"Practise the questions that threw you: {listed}. Prepare a short story for each "
+                    f"Practise the questions that {threw}: {listed}. Prepare a short story for each "
                     "(situation, what you did, the result) and say it aloud twice.",
-                    f"Travaillez les questions qui vous ont déstabilisé : {listed}. Préparez une courte histoire "
+                    f"Travaillez les questions qui {threw} : {listed}. Préparez une courte histoire "
                     "pour chacune (situation, ce que vous avez fait, le résultat) et dites-la deux fois à voix haute.",
                 )
             )
@@ -201,7 +209,7 @@ class Asked(Analyzer):
 
 
 def _answers(questions: list[Question], turns: list[Turn], coached: list[str]) -> list[tuple[Question, Turn]]:
-    """Each answered question with its answer: the first turn of a coached speaker other than
+    """Each answered question with its answer: the first turn of a ``coached`` speaker other than
     the asker that starts after it — unless the asker asks again before that turn, when the
     answer goes with the later question.
 

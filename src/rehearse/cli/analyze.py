@@ -302,17 +302,31 @@ def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | Non
 
 
 def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-def]
-    """On a terminal, with several speakers and no voice print: ask which one is the user."""
+    """On a terminal, with several speakers and no voice print: ask which one is the user, unless
+    the situation makes it plain. An unsure guess is offered, and Enter keeps it (the report then
+    says it is a guess); off a terminal the report alone says so."""
     from rehearse import pipeline
+    from rehearse.coaching import you as roles
 
     if not (sys.stdin.isatty() and sys.stderr.isatty()) or len(conversation.speakers) < 2:
         return
-    click.echo("Which speaker is you? (Enter to skip; 'rehearse voice enroll' saves asking)", err=True)
+    if options.profile is not None:
+        conversation.profile = options.profile  # the guess reads the situation
+    focus = roles.you(conversation)
+    if focus.sure:
+        return
+    ids = [s.id for s in conversation.speakers]
+    guess = f"{ids.index(focus.speaker) + 1}" if focus.speaker else None
+    skip = "Enter keeps the guess" if guess else "Enter to skip"
+    click.echo(f"Which speaker is you? ({skip}; 'rehearse voice enroll' saves asking)", err=True)
     for number, speaker in enumerate(conversation.speakers, 1):
         turns = [t for t in conversation.turns if t.speaker == speaker.id and t.text]
         quote = max(turns, key=lambda t: t.duration).text if turns else ""
         quote = quote if len(quote) <= 90 else quote[:87] + "…"
         click.echo(printable(f"  {number}. {speaker.label}: “{quote}”"), err=True)
+    if guess:
+        why = roles.reasons(focus, "en")
+        click.echo(printable(f"  Guess: {guess}, {roles.certainty(focus)} sure ({why})."), err=True)
     answer = click.prompt(
         "You are",
         default="",

@@ -1,48 +1,209 @@
-"""Which speaker the coaching is for: the user, known or guessed from the situation.
+"""Which speaker the coaching is for: the user, known, or guessed from the conversation and its situation.
 
-The voice print, ``--me`` or the user's answer say it for sure (``conversation.me``).
-Without them, a practice situation often says it: in a job interview the candidate
-is the one asked the questions; in an informational, reverse or discovery interview
-the user is the one asking. That guess is labelled as one wherever it is used.
+The voice print, ``--me`` or the user's answer on a terminal say it for sure (``conversation.me``).
+Without them, and with a practice situation (``--profile``), the conversation says it with more or
+less certainty. Counting questions alone is not enough on real speech: Whisper punctuates
+discourse openers as questions ("You know what, Ann?"), and a good candidate asks questions too,
+at the end. So several cues are weighed, each a *contrast* between the two speakers in [-1, 1]:
+
+========  ==============================================================  ======  =============
+cue       measure (per speaker)                                           prior   where weighed
+========  ==============================================================  ======  =============
+asks      questions that hand the floor over (the turn ends on them),     1       every situation
+          open ones 1, closed ones 0.6, and a question's weight falling
+          from 1 at the start to 0.25 at the end: an interviewer asks
+          early, a candidate's own questions come last
+answers   seconds spent answering those questions (the turn after them)   10 s    every situation
+talk      seconds of speech: the one being asked talks more               0       every situation
+opens     a welcome in the first minute ("thanks for coming", "tell me    0       job interview
+          about yourself", "merci d'être venu", "présentez-vous")
+offers    offering the floor ("do you have any questions for us?",        0       every situation
+          "avez-vous des questions ?")
+thanks    thanks for the other's time ("thank you for your time",         0       every situation
+          "merci de m'avoir reçu")
+========  ==============================================================  ======  =============
+
+With ``a`` and ``b`` the measures of the two speakers, the contrast is ``(a - b) / (a + b +
+prior)``: the prior keeps one short question or answer from counting as a landslide. Each
+situation weighs the contrasts in log-odds that the first speaker is you (``WEIGHTS``), and the
+confidence is the logistic of their sum: ``1 / (1 + exp(-|z|))``, for the speaker the sum favours.
+
+The weights: in a job interview you are the one asked. ``asks`` defines the roles, so it weighs
+most (3: four questions to none, alone, is 92% sure); ``answers`` says nearly the same thing from
+the other side, so it weighs less (2); the candidate talks 60–70% of the time (contrast 0.2–0.4,
+worth 0.4–0.8); the interviewer opens and offers the floor for questions (1.5 each); whoever
+thanks for the other's time is the guest (1: interviewers say it too). In an informational,
+reverse or discovery interview you are the one asking: the question cues flip, and so does the
+talk (weighing 1.5: listening most of the time is the aim there, not a rule); who opens
+says nothing there (either may host), and it is the person who has been answering who offers
+the floor, so that cue keeps its sign but weighs less (1).
+
+From 85% (``SURE_FROM``, two strong cues agreeing) the guess is used as it is; below, it is
+still used — rather than no coaching at all — but the report says it is unsure, why, and how to
+correct it (``--me``), and the command asks on a terminal. Cues that cancel out exactly guess
+nobody. Without a situation nothing is guessed: who the user is flips between a job interview
+and the others, and only the thanks would be left to go by. Who is *being asked* does not flip,
+though, so the "questions you were asked" section still reads the answers of the one clearly
+being asked (``answering``), never the questions the user put to the other person.
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from rehearse.coaching.situations import USER_ASKS
 from rehearse.conversation import Attribution, Conversation, Speaker
-from rehearse.i18n import say
-from rehearse.language import questions
+from rehearse.i18n import percent, say
+from rehearse.language import lexicon, questions
+
+SURE_FROM = 0.85
+# A question the asker goes on talking after for longer than this did not hand the floor over.
+HANDOVER_SECONDS = 1.5
+CLOSED_WEIGHT = 0.6
+LATE_DISCOUNT = 0.75  # a question at the very end counts 1 - 0.75 of one at the start
+OPENING_SECONDS = 60.0  # the opening is the first minute, or the first tenth of a long conversation
+PRIORS = {"asks": 1.0, "answers": 10.0, "talk": 0.0, "opens": 0.0, "offers": 0.0, "thanks": 0.0}
+WEIGHTS = {
+    "job-interview": {
+        "asks": -3.0,
+        "answers": 2.0,
+        "talk": 2.0,
+        "opens": -1.5,
+        "offers": -1.5,
+        "thanks": 1.0,
+    },
+    "user asks": {"asks": 3.0, "answers": -2.0, "talk": -1.5, "offers": -1.0, "thanks": 1.0},
+}
+# Who is being asked, whatever the situation: the one answering, never the one asking.
+BEING_ASKED = {"asks": -3.0, "answers": 2.0, "talk": 1.5}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue weighed: each speaker's measure, the speaker it points to, and how far."""
+
+    name: str
+    values: dict[str, float]
+    favours: str | None
+    log_odds: float  # ≥ 0: what it adds to the odds that ``favours`` is the one sought
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cue": self.name, "values": self.values, "favours": self.favours, "log_odds": self.log_odds}
 
 
 @dataclass(frozen=True)
 class Focus:
     speaker: str | None
     source: str | None  # "voiceprint" | "option" | "asked" | "profile", or None when unknown
+    # How likely ``speaker`` is you: 1 when told, the cues' confidence when guessed, None when
+    # nothing was guessed.
+    confidence: float | None = 1.0
+    cues: tuple[Cue, ...] = ()
+
+    @property
+    def sure(self) -> bool:
+        """Told, or guessed with enough confidence to go without asking."""
+        return self.speaker is not None and (self.confidence or 0.0) >= SURE_FROM
 
 
 def you(conversation: Conversation) -> Focus:
-    """The speaker the report coaches, and how that was decided."""
+    """The speaker the report coaches, how that was decided, and how sure it is."""
     if conversation.me and conversation.me.get("speaker"):
         return Focus(conversation.me["speaker"], conversation.me.get("source"))
     if conversation.profile is None or len(conversation.speakers) != 2:
-        return Focus(None, None)
-    asked = {s.id: 0 for s in conversation.speakers}
-    for question in questions.find(conversation):
-        asked[question.speaker] = asked.get(question.speaker, 0) + 1
-    (first, n_first), (second, n_second) = asked.items()
-    if n_first == n_second:
-        return Focus(None, None)
-    asker = first if n_first > n_second else second
-    answerer = second if asker == first else first
-    return Focus(asker if conversation.profile in USER_ASKS else answerer, "profile")
+        return Focus(None, None, None)
+    weights = WEIGHTS["user asks" if conversation.profile in USER_ASKS else "job-interview"]
+    speaker, confidence, cues = _weigh(conversation, weights)
+    return Focus(speaker, "profile" if speaker else None, confidence, cues)
 
 
 def coached(conversation: Conversation) -> list[str]:
     """The speakers whose advice matters: the user when known, else everyone."""
     focus = you(conversation).speaker
     return [focus] if focus else [s.id for s in conversation.speakers]
+
+
+def answering(conversation: Conversation) -> list[str]:
+    """The speakers whose answers count as answers to "questions you were asked".
+
+    The user when known or guessed; else, of two speakers, the one the question cues and the
+    talk time show to be the one asked (as sure as ``SURE_FROM``); else, in a conversation where
+    both ask and answer alike, everyone.
+    """
+    focus = you(conversation).speaker
+    if focus:
+        return [focus]
+    if len(conversation.speakers) == 2:
+        speaker, confidence, _ = _weigh(conversation, BEING_ASKED)
+        if speaker and confidence >= SURE_FROM:
+            return [speaker]
+    return [s.id for s in conversation.speakers]
+
+
+def _weigh(
+    conversation: Conversation, weights: dict[str, float]
+) -> tuple[str | None, float, tuple[Cue, ...]]:
+    """The speaker of two the weighted cues point to (None on a tie), the confidence, the cues."""
+    first, second = (s.id for s in conversation.speakers)
+    measured = conversation.derived(_measures)
+    total = 0.0
+    cues = []
+    for name, weight in weights.items():
+        a, b = measured[name].get(first, 0.0), measured[name].get(second, 0.0)
+        scale = a + b + PRIORS[name]
+        evidence = weight * (a - b) / scale if scale else 0.0
+        total += evidence
+        favours = first if evidence > 0 else second if evidence < 0 else None
+        cues.append(Cue(name, {first: round(a, 2), second: round(b, 2)}, favours, round(abs(evidence), 2)))
+    if abs(total) < 1e-9:
+        return None, 0.5, tuple(cues)
+    return first if total > 0 else second, 1 / (1 + math.exp(-abs(total))), tuple(cues)
+
+
+def _measures(conversation: Conversation) -> dict[str, dict[str, float]]:
+    """Each speaker's measure of each cue. Worked out once per conversation: it reads neither who
+    the user is nor the situation."""
+    ids = [s.id for s in conversation.speakers]
+    found = {name: dict.fromkeys(ids, 0.0) for name in PRIORS}
+    ordered = sorted(conversation.turns, key=lambda t: t.start)
+    length = conversation.duration or max((t.end for t in ordered), default=0.0) or 1.0
+    starts: dict[str, list[float]] = {}
+    positions: dict[str, list[int]] = {}
+    for p, turn in enumerate(ordered):
+        starts.setdefault(turn.speaker, []).append(turn.start)
+        positions.setdefault(turn.speaker, []).append(p)
+    handing_over: set[int] = set()
+    for question in questions.find(conversation):
+        k = bisect_right(starts.get(question.speaker, []), question.start) - 1
+        if k < 0 or question.speaker not in found["asks"]:
+            continue
+        p = positions[question.speaker][k]
+        turn = ordered[p]
+        # A question inside the other's turn (a failed cut-in) or that its asker talks on after
+        # ("You know what? I…") puts nothing to the other person.
+        if question.start > turn.end or turn.end - question.end > HANDOVER_SECONDS:
+            continue
+        kind = 1.0 if question.kind == "open" else CLOSED_WEIGHT
+        found["asks"][question.speaker] += kind * (1 - LATE_DISCOUNT * min(question.start / length, 1.0))
+        handing_over.add(p)
+    for p in handing_over:
+        if p + 1 < len(ordered) and ordered[p + 1].speaker != ordered[p].speaker:
+            found["answers"][ordered[p + 1].speaker] += ordered[p + 1].duration
+    opening = max(OPENING_SECONDS, length / 10)
+    for u in conversation.utterances:
+        if u.speaker not in found["talk"] or u.backchannel:
+            continue
+        found["talk"][u.speaker] += u.duration
+        said = lexicon.normalise(u.text)
+        for name, pattern in (("offers", lexicon.FLOOR_OFFERS), ("thanks", lexicon.THANKS_FOR_TIME)):
+            if pattern.search(said):
+                found[name][u.speaker] = 1.0
+        if u.start < opening and lexicon.WELCOMES.search(said):
+            found["opens"][u.speaker] = 1.0
+    return found
 
 
 def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | None = None) -> list[Speaker]:
@@ -68,24 +229,94 @@ def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | Non
     return speakers
 
 
+# What a cue says of a speaker, when they have more of it and when they have less.
+_SAYS = {
+    "asks": (
+        ("asked more questions", "a posé plus de questions"),
+        ("asked fewer questions", "a posé moins de questions"),
+    ),
+    "answers": (
+        ("spent more time answering", "a passé plus de temps à répondre"),
+        ("spent less time answering", "a passé moins de temps à répondre"),
+    ),
+    "opens": (("opened with a welcome", "a ouvert par un accueil"), ("was welcomed", "a été accueilli")),
+    "offers": (
+        ("invited the other's questions", "a invité l'autre à poser ses questions"),
+        ("was invited to ask questions", "a été invité à poser ses questions"),
+    ),
+    "thanks": (
+        ("thanked the other for their time", "a remercié l'autre pour son temps"),
+        ("was thanked for their time", "a été remercié pour son temps"),
+    ),
+}
+
+
+def certainty(focus: Focus) -> str:
+    """How sure a guess is, as the report and the command line print it ("92%")."""
+    # Summed cues that are not independent overstate it: never "100% sure" of a guess.
+    return percent(min(focus.confidence or 0.0, 0.99))
+
+
+def reasons(focus: Focus, lang: str) -> str:
+    """Why ``focus.speaker`` was guessed, in a few words: the cues for it, strongest first, then
+    the strongest against it ("asked fewer questions, talked 68% of the time; but …"); the
+    report's ``you_cues`` list them all."""
+    speaker = focus.speaker
+    if speaker is None:
+        return ""
+    telling = sorted((c for c in focus.cues if c.log_odds), key=lambda c: -c.log_odds)
+
+    def said(cue: Cue) -> str:
+        mine = cue.values[speaker]
+        theirs = sum(cue.values.values()) - mine
+        if cue.name == "talk":
+            share = percent(mine / (mine + theirs))
+            return say(lang, f"talked {share} of the time", f"a parlé {share} du temps")
+        more, less = _SAYS[cue.name]
+        return say(lang, *(more if mine > theirs else less))
+
+    why = ", ".join([said(c) for c in telling if c.favours == speaker][:3])
+    against = ", ".join([said(c) for c in telling if c.favours != speaker][:1])
+    if why and against:
+        return why + say(lang, f"; but {against}", f" ; mais {against}")
+    return why or against
+
+
 def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | None:
     """What the report says about who it coaches, when that is unknown or only guessed."""
+    ids = [s.id for s in conversation.speakers]
     if focus.speaker is None:
+        if focus.cues:
+            return say(
+                lang,
+                "Targets are not judged: the cues to which speaker is you cancel out; "
+                f"--me {' or '.join(ids)} says which.",
+                "Objectifs non évalués : les indices sur l'interlocuteur que vous êtes s'annulent ; "
+                f"--me {' ou '.join(ids)} pour le dire.",
+            )
         return say(
             lang,
             "Targets are not judged: rehearse does not know which speaker is you "
-            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the questions).",
+            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the conversation).",
             "Objectifs non évalués : rehearse ne sait pas quel interlocuteur vous êtes "
             "(--me S1, une empreinte vocale avec « rehearse voice enroll », ou --profile).",
         )
     if focus.source != "profile":
         return None
     label = conversation.speaker(focus.speaker).label
-    asking = conversation.profile in USER_ASKS
+    other = next(s for s in ids if s != focus.speaker)
+    sure = certainty(focus)
+    why = reasons(focus, lang)
+    if focus.sure:
+        return say(
+            lang,
+            f"{label} is taken to be you ({sure} sure: {why}); --me {other} says otherwise.",
+            f"{label} est considéré comme vous (sûr à {sure} : {why}) ; --me {other} pour corriger.",
+        )
     return say(
         lang,
-        f"{label} is taken to be you, as the one {'asking' if asking else 'answering'} the questions; "
-        "--me S1 or S2 says otherwise.",
-        f"{label} est considéré comme vous : c’est la personne qui {'pose les' if asking else 'répond aux'} "
-        "questions ; --me S1 ou S2 pour corriger.",
+        f"Only a guess: rehearse takes {label} to be you, {sure} sure ({why}). "
+        f"If that is wrong, analyze again with --me {other}.",
+        f"Simple supposition : rehearse considère que {label} est vous, sûr à {sure} ({why}). "
+        f"Si c'est faux, relancez l'analyse avec --me {other}.",
     )

@@ -344,3 +344,32 @@ class Forms:
             self.indexed = words, {w.rstrip("sx") for w in words}, {w[:5] for w in words}
         words, stems, starts = self.indexed
         return stem in stems or (word[:5] in starts and any(same_word(word, other) for other in words))
+
+
+# How an interview opens and closes tells the roles apart (rehearse.coaching.you weighs these).
+# Searched in normalised text. The host welcomes the guest and invites them to introduce
+# themselves; "you're welcome" answers thanks and is no welcome.
+WELCOMES = re.compile(
+    r"\bthank(?:s| you)(?: so much| very much)? for (?:coming|joining)\b"
+    r"|(?<!you're )(?<!you are )\bwelcome\b"
+    r"|\btell(?:ing)? (?:me|us) (?:a (?:little )?(?:bit )?)?(?:more )?about yourself\b|\bintroduce yourself\b"
+    r"|\bmerci (?:beaucoup )?d'être (?:venue?s?|là)\b|\bmerci de vous être déplacée?s?\b|\bbienvenue\b"
+    r"|\bprésentez-vous\b|\bparlez-moi (?:un peu )?de (?:vous|votre parcours)\b"
+)
+# Handing the floor over for the other's questions: in a job interview the interviewer does it;
+# in an informational or reverse interview, the person who has been answering.
+FLOOR_OFFERS = re.compile(
+    r"\b(?:do|did) you have (?:any )?(?:other |more |further |last |final )?questions?\b"
+    r"|\bany (?:other |more |further |last |final )?questions? for (?:me|us)\b"
+    r"|\banything (?:else )?(?:you'd|you would) like to (?:ask|know)\b"
+    r"|\b(?:avez-vous|vous avez|est-ce que vous avez|as-tu|tu as) (?:des|d'autres|encore des|quelques) questions\b"
+    r"|\bdes questions (?:pour|à) (?:moi|nous)\b|\b(?:quelque|autre) chose à (?:me|nous) demander\b"
+)
+# Thanks for the other's time: said by the one who asked for the meeting or sat the interview.
+THANKS_FOR_TIME = re.compile(
+    r"\bthank(?:s| you)(?: so much| very much| again)? for (?:your time|taking the time|making (?:the )?time"
+    r"|(?:having|meeting|seeing|receiving) me|the opportunity)\b"
+    r"|\bmerci (?:beaucoup |encore )?(?:pour|de) (?:votre|ton) temps\b"
+    r"|\bmerci de m'avoir (?:reçue?|accordé|consacré)\b|\bmerci d'avoir pris le temps\b"
+    r"|\bmerci de prendre le temps\b|\bmerci pour cette opportunité\b"
+)
