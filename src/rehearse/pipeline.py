@@ -34,6 +34,7 @@ from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import report_language
+from rehearse.language import lexicon
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
@@ -134,7 +135,8 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     lang = report_language(language, options.report_language)
     if recording.info.damage is not None:
         notes.append(decode.damage_note(recording.info.damage, lang))
-    words = turns.assign_words(words, segments)
+    heard = _heard_by(recording.samples, speakers, words) if source is Attribution.CHANNELS else None
+    words = turns.assign_words(words, segments, heard)
     utterances = turns.build_utterances(segments, words)
     if source is Attribution.CHANNELS and words:
         words = _recheck_overlaps(transcriber, recording.samples, speakers, utterances, words, language)
@@ -190,10 +192,33 @@ def _recheck_overlaps(
             continue
         recovered = transcriber.transcribe_clips(samples[index], [(u.start, u.end) for u in mine], language)
         redone = _Spans([(u.start, u.end) for u in mine])
-        words = [w for w in words if w.speaker != speaker or not redone.cover((w.start + w.end) / 2)] + [
-            replace(w, speaker=speaker) for w in recovered
-        ]
+        words = [w for w in words if w.speaker != speaker or not redone.cover((w.start + w.end) / 2)]
+        words = _with_own_words(samples, speakers, speaker, recovered, words)
     return sorted(words, key=lambda w: w.start)
+
+
+def _with_own_words(
+    samples: np.ndarray, speakers: list[str], speaker: str, recovered: list[Word], words: list[Word]
+) -> list[Word]:
+    """``words`` with the words ``recovered`` from the speaker's channel alone that are theirs.
+
+    Alone, a channel still holds the other's voice as crosstalk, and Whisper hears it. A word
+    only the other mic carries is the other's. The very word the mix gave someone else at that
+    moment is one voice heard twice: the surer hearing stands (through the other mic, the voice
+    is faint and under the speaker's own sounds).
+    """
+    others = [k for k, w in enumerate(words) if w.speaker != speaker]
+    echoes = _echoes(recovered, [words[k] for k in others])
+    mine, replaced = [], set()
+    for word, heard, echo in zip(recovered, _heard_by(samples, speakers, recovered), echoes):
+        if heard not in (None, speaker):
+            continue
+        if echo >= 0:
+            if words[others[echo]].probability >= word.probability:
+                continue
+            replaced.add(others[echo])
+        mine.append(replace(word, speaker=speaker))
+    return [w for k, w in enumerate(words) if k not in replaced] + mine
 
 
 def _garbled(utterances: list[Utterance], speaker: str) -> list[Utterance]:
@@ -210,6 +235,38 @@ def _garbled(utterances: list[Utterance], speaker: str) -> list[Utterance]:
         if not u.words or (earlier and reach[earlier - 1] > u.start):
             found.append(u)
     return found
+
+
+def _heard_by(samples: np.ndarray, speakers: list[str], words: Sequence[Word]) -> list[str | None]:
+    """Word for word, the speaker (one per channel) whose mic alone carries it, or None where
+    both or neither do."""
+    spans = np.array([(w.start, w.end) for w in words], dtype=np.float64).reshape(-1, 2)
+    return [speakers[c] if c >= 0 else None for c in activity.own_channel(samples, spans).tolist()]
+
+
+def _echoes(words: list[Word], others: list[Word]) -> list[int]:
+    """For each of ``words``, the index of one of ``others`` that is the same word at the same
+    moment, or -1."""
+    starts = np.fromiter((w.start for w in others), np.float64, len(others))
+    ends = np.fromiter((w.end for w in others), np.float64, len(others))
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends) if len(ends) else ends  # latest end among the first k
+    # Between these two, every other word that may share a moment with each word.
+    lo = np.searchsorted(reach, [w.start for w in words], side="left").tolist()
+    hi = np.searchsorted(starts, [w.end for w in words], side="right").tolist()
+    order_of = order.tolist()
+    return [
+        next(
+            (
+                order_of[j]
+                for j in range(a, b)
+                if ends[j] >= w.start and lexicon.tokens(others[order_of[j]].text) == lexicon.tokens(w.text)
+            ),
+            -1,
+        )
+        for w, a, b in zip(words, lo, hi)
+    ]
 
 
 class _Spans:
@@ -291,7 +348,8 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
 
 
 def coaching(conversation: Conversation, results: Mapping[str, Any], options: Options, lang: str) -> dict:
-    """Who the report coaches, their figures against the situation's targets, and the key figures."""
+    """Who the report coaches (how sure, and from which cues), their figures against the
+    situation's targets, and the key figures."""
     focus = roles.you(conversation)
     chosen = scorecard.targets(conversation.profile, options.config, options.config_path)
     figures = scorecard.declared()
@@ -299,6 +357,8 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
         "profile": conversation.profile or situations.GENERAL,
         "you": focus.speaker,
         "you_source": focus.source,
+        "you_confidence": None if focus.confidence is None else round(focus.confidence, 3),
+        "you_cues": [cue.to_dict() for cue in focus.cues],
         "scorecard": scorecard.scorecard(results, focus.speaker, chosen, lang, figures),
         "key_metrics": scorecard.key_metrics(results, focus.speaker, figures),
     }

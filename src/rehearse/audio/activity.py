@@ -5,7 +5,8 @@ overlaps come from here:
 
 - one speaker per channel: per-channel energy, with the other person's voice
   leaking into a mic (crosstalk) told apart by its level relative to the
-  leaking channel;
+  leaking channel, frame by frame, over each segment, and over each word
+  (:func:`own_channel`);
 - one channel: Silero VAD (bundled with faster-whisper, reached through
   :mod:`rehearse.transcription.whisper`) finds speech; who said it is left to diarization.
 """
@@ -39,18 +40,19 @@ class ActivitySettings:
     crosstalk_margin_db: float = 8.0  # own voice must beat the measured leakage by this much
 
 
-def frame_levels(samples: np.ndarray) -> np.ndarray:
-    """Level in dBFS of each 10 ms frame, per channel: shape (channels, frames)."""
+def frame_power(samples: np.ndarray) -> np.ndarray:
+    """Mean square of each 10 ms frame, per channel: shape (channels, frames)."""
     hop = int(SAMPLE_RATE * FRAME_SECONDS)
     n = samples.shape[-1] // hop
     frames = samples[..., : n * hop].reshape(*samples.shape[:-1], n, hop)
     # einsum sums the squares without materialising them: a 30-minute stereo file
     # would otherwise need a second, float64 copy of itself.
-    power = np.einsum("...ij,...ij->...i", frames, frames) / hop
-    levels = 10 * np.log10(np.maximum(power, 1e-10))
-    # A 30 ms moving average keeps one quiet phoneme from splitting a word.
-    kernel = np.ones(3) / 3
-    return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), -1, levels)
+    return np.einsum("...ij,...ij->...i", frames, frames) / hop
+
+
+def frame_levels(samples: np.ndarray) -> np.ndarray:
+    """Level in dBFS of each 10 ms frame, per channel: shape (channels, frames)."""
+    return _smoothed_levels(frame_power(samples))
 
 
 def channel_activity(
@@ -58,16 +60,66 @@ def channel_activity(
 ) -> list[Segment]:
     """Speech segments of each channel's speaker, crosstalk removed, overlaps kept."""
     settings = settings or ActivitySettings()
-    levels = frame_levels(samples)
+    power = frame_power(samples)
+    levels = _smoothed_levels(power)
     active = np.stack([_above_noise(row, settings) for row in levels])
-    if len(levels) == 2:
-        active = _without_crosstalk(levels, active, settings)
+    leakage = _leakage(levels, active) if len(levels) == 2 else None
+    if leakage is not None:
+        active = _without_crosstalk(levels, active, leakage, settings)
     segments = [
         Segment(speaker, start, end)
         for speaker, row in zip(speakers, active)
         for start, end in _runs(row, settings)
     ]
+    if leakage is not None and segments:
+        # Frame by frame, a loud stretch of the other voice can beat the leakage; over the whole
+        # segment, bleed shows for what it is: only the other channel carries a voice there.
+        spans = np.array([(s.start, s.end) for s in segments])
+        carrier = _own_channel(power, leakage, spans, settings.crosstalk_margin_db).tolist()
+        segments = [s for s, c in zip(segments, carrier) if c in (-1, speakers.index(s.speaker))]
     return sorted(segments, key=lambda s: (s.start, s.speaker))
+
+
+def own_channel(
+    samples: np.ndarray, spans: np.ndarray, settings: ActivitySettings | None = None
+) -> np.ndarray:
+    """For each span (start, end) in seconds of a two-channel recording, the index of the one
+    channel carrying a voice of its own there; -1 when both do (people talking at once) or
+    neither does.
+
+    A voice bleeds into the other mic attenuated by a leakage this recording measures. Over a
+    span, a channel carries its own voice when its power stands ``crosstalk_margin_db`` above
+    what the other channel's bleed and its own noise floor explain. The mic a voice is spoken
+    into stands about twice the leakage above that (its bleed leaks back weaker still); the mic
+    it only leaks into, by nothing. This holds whatever the gains of the two mics, and a
+    "mm-hmm" said over the other's speech still stands above the bleed on its own mic.
+    """
+    settings = settings or ActivitySettings()
+    power = frame_power(samples)
+    levels = _smoothed_levels(power)
+    active = np.stack([_above_noise(row, settings) for row in levels])
+    return _own_channel(power, _leakage(levels, active), spans, settings.crosstalk_margin_db)
+
+
+def _own_channel(power: np.ndarray, leakage: np.ndarray, spans: np.ndarray, margin_db: float) -> np.ndarray:
+    owner = np.full(len(spans), -1, dtype=np.int64)
+    frames = power.shape[-1]
+    if frames == 0 or not len(spans):
+        return owner
+    # Mean power over each span from cumulative sums: a long recording has a million words.
+    lo = np.clip(np.floor(spans[:, 0] / FRAME_SECONDS).astype(np.int64), 0, frames - 1)
+    hi = np.clip(np.ceil(spans[:, 1] / FRAME_SECONDS).astype(np.int64), lo + 1, frames)
+    # In float64: differences of float32 running sums lose a quiet word on a long recording.
+    total = np.concatenate([np.zeros((2, 1)), np.cumsum(power, axis=-1, dtype=np.float64)], axis=-1)
+    mean = (total[:, hi] - total[:, lo]) / (hi - lo)
+    floor = np.percentile(power, 10, axis=-1)  # the noise floor, as speech activity takes it
+    # What each channel would hold with no voice of its own: the other's voice as it leaks in,
+    # and noise.
+    explained = 10 ** (leakage[::-1, None] / 10) * mean[::-1] + floor[:, None]
+    carries = _db(mean) - _db(explained) >= margin_db
+    owner[carries[0] & ~carries[1]] = 0
+    owner[carries[1] & ~carries[0]] = 1
+    return owner
 
 
 def voice_activity(
@@ -103,24 +155,48 @@ def _above_noise(level: np.ndarray, settings: ActivitySettings) -> np.ndarray:
     return level > threshold
 
 
-def _without_crosstalk(levels: np.ndarray, active: np.ndarray, settings: ActivitySettings) -> np.ndarray:
-    """Drop frames where a channel only carries the other channel's voice.
+def _leakage(levels: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """How much quieter (dB, negative) each channel's voice comes through on the other mic:
+    entry k for channel k's voice; -inf when channel k never dominates.
 
-    When A speaks alone, channel B hears A attenuated by a roughly constant
-    leakage. That leakage is measured (the median level difference while A
-    dominates) and B counts as speaking only when it clearly beats it.
+    When A speaks alone, channel B hears A attenuated by a roughly constant leakage: the median
+    level difference while A dominates.
     """
+    leakage = np.full(2, -np.inf)
+    for src, dst in ((0, 1), (1, 0)):
+        dominant, difference = _dominance(levels, active, src, dst)
+        if dominant.any():
+            leakage[src] = float(np.median(difference[dominant]))
+    return leakage
+
+
+def _without_crosstalk(
+    levels: np.ndarray, active: np.ndarray, leakage: np.ndarray, settings: ActivitySettings
+) -> np.ndarray:
+    """Drop frames where a channel only carries the other channel's voice: while A dominates,
+    B counts as speaking only when it clearly beats A's leakage."""
     own = active.copy()
     for src, dst in ((0, 1), (1, 0)):
-        dominant = active[src] & (levels[src] >= levels[dst])
-        if not dominant.any():
-            continue
-        # Smoothed over 150 ms: frame-to-frame jitter of the ratio is not a voice.
-        difference = np.convolve(levels[dst] - levels[src], np.ones(15) / 15, mode="same")
-        leakage = float(np.median(difference[dominant]))
-        leaked_only = dominant & (difference < leakage + settings.crosstalk_margin_db)
-        own[dst] &= ~leaked_only
+        dominant, difference = _dominance(levels, active, src, dst)
+        own[dst] &= ~(dominant & (difference < leakage[src] + settings.crosstalk_margin_db))
     return own
+
+
+def _dominance(levels: np.ndarray, active: np.ndarray, src: int, dst: int) -> tuple[np.ndarray, np.ndarray]:
+    """The frames where channel ``src`` speaks louder than ``dst``, and the level difference
+    dst - src, smoothed over 150 ms: frame-to-frame jitter of the ratio is not a voice."""
+    difference = np.convolve(levels[dst] - levels[src], np.ones(15) / 15, mode="same")
+    return active[src] & (levels[src] >= levels[dst]), difference
+
+
+def _smoothed_levels(power: np.ndarray) -> np.ndarray:
+    # A 30 ms moving average keeps one quiet phoneme from splitting a word.
+    kernel = np.ones(3) / 3
+    return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), -1, _db(power))
+
+
+def _db(power: np.ndarray) -> np.ndarray:
+    return 10 * np.log10(np.maximum(power, 1e-10))
 
 
 def _runs(active: np.ndarray, settings: ActivitySettings) -> list[tuple[float, float]]:

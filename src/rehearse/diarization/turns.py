@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -64,35 +65,43 @@ class _Timeline:
         return order[np.where(to_after < to_before, after, before)], np.minimum(to_before, to_after)
 
 
-def assign_words(words: Iterable[Word], segments: list[Segment]) -> list[Word]:
-    """Give each word the speaker whose speech covers it most, or is nearest.
+def assign_words(
+    words: Iterable[Word], segments: list[Segment], heard_by: Sequence[str | None] | None = None
+) -> list[Word]:
+    """Give each word the speaker the audio shows saying it, else the one whose speech covers
+    it most, or is nearest.
+
+    ``heard_by`` gives, word for word, the speaker the audio shows saying it, or None where the
+    audio cannot tell: on two mics, a word that only one channel carries (the other holding
+    just its bleed) is that channel's, whatever the segments say.
 
     While two people talk at once, Whisper transcribes the one holding the floor
     rather than a listener's "mm-hmm": a tie goes to the longer stretch of speech.
     """
     timeline = _Timeline(segments)
-    assigned = []
-    for word in words:
-        covering: dict[str, tuple[float, float]] = {}
-        for speaker in timeline.order:
-            for i in timeline.overlapping(speaker, word.start, word.end):
-                seg = segments[i]
-                overlap = min(word.end, seg.end) - max(word.start, seg.start)
-                best = covering.get(speaker, (0.0, 0.0))
-                covering[speaker] = (best[0] + overlap, max(best[1], seg.duration))
-        if covering:
-            most = max(overlap for overlap, _ in covering.values())
-            tied = {s: length for s, (overlap, length) in covering.items() if overlap >= 0.8 * most}
-            speaker = max(tied, key=tied.__getitem__)
-        elif segments:
-            middle = np.array([(word.start + word.end) / 2])
-            found = [f for f in (timeline.nearest(s, middle) for s in timeline.order) if f is not None]
-            index, _ = min(found, key=lambda f: float(f[1][0]))
-            speaker = segments[int(index[0])].speaker
-        else:
-            speaker = word.speaker or "S1"
-        assigned.append(replace(word, speaker=speaker))
-    return assigned
+    known = heard_by if heard_by is not None else repeat(None)
+    return [replace(word, speaker=heard or _by_timing(word, timeline)) for word, heard in zip(words, known)]
+
+
+def _by_timing(word: Word, timeline: _Timeline) -> str:
+    segments = timeline.segments
+    covering: dict[str, tuple[float, float]] = {}
+    for speaker in timeline.order:
+        for i in timeline.overlapping(speaker, word.start, word.end):
+            seg = segments[i]
+            overlap = min(word.end, seg.end) - max(word.start, seg.start)
+            best = covering.get(speaker, (0.0, 0.0))
+            covering[speaker] = (best[0] + overlap, max(best[1], seg.duration))
+    if covering:
+        most = max(overlap for overlap, _ in covering.values())
+        tied = {s: length for s, (overlap, length) in covering.items() if overlap >= 0.8 * most}
+        return max(tied, key=tied.__getitem__)
+    if segments:
+        middle = np.array([(word.start + word.end) / 2])
+        found = [f for f in (timeline.nearest(s, middle) for s in timeline.order) if f is not None]
+        index, _ = min(found, key=lambda f: float(f[1][0]))
+        return segments[int(index[0])].speaker
+    return word.speaker or "S1"
 
 
 def build_utterances(
