@@ -14,8 +14,8 @@ Figures, per case:
   0.25 s collar, overlaps scored (``rehearse.diarization.scoring``);
 - talk-share error: the largest gap, in percentage points, between a person's true share of
   talk time and the measured one;
-- confident-right: of the speech attributed with confidence (not marked (?)), the share
-  given to the right person; the target is 95%;
+- confident-right: of the speech attributed with confidence (not marked (?)) where
+  several people were told apart, the share given to the right person; the target is 95%;
 - WER: word error rate of the whole transcript, where the reference has words
   (jiwer; case and punctuation ignored);
 - you: whether the person coached is the right one, where the case has a situation;
@@ -311,13 +311,14 @@ def run(case: Case, transcribe: bool) -> Result:
 
 def row(result: Result) -> dict[str, object]:
     score, conversation = result.score, result.conversation
-    sure, right = (
-        (0.0, float("nan"))  # everyone together: nothing is attributed to a person
-        if conversation.attribution is Attribution.SINGLE
-        else confident_right(result.case.reference, conversation.segments, score.mapping)
-    )
     truth = len({s.speaker for s in result.case.reference})
     found = len({s.speaker for s in conversation.segments})
+    # Everyone together, or one voice found: nothing is attributed to one person among others.
+    sure, right = (
+        (0.0, float("nan"))
+        if conversation.attribution is Attribution.SINGLE or found < 2
+        else confident_right(result.case.reference, conversation.segments, score.mapping)
+    )
     split = {
         Attribution.CHANNELS: "channels",
         Attribution.VOICES: f"{found} voices",

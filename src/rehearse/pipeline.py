@@ -33,7 +33,7 @@ from rehearse.conversation import (
 from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import report_language
+from rehearse.i18n import report_language, say
 from rehearse.language import lexicon
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
@@ -135,6 +135,20 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     lang = report_language(language, options.report_language)
     if recording.info.damage is not None:
         notes.append(decode.damage_note(recording.info.damage, lang))
+    telephone = decode.telephone_note(recording.info, lang) if segments else None
+    if telephone:
+        notes.append(telephone)
+    if segments and lexicon.only_sounds(w.text for w in words):
+        notes.append(
+            say(
+                lang,
+                "No word was recognised in what sounded like speech: it may be laughter, music or "
+                "noise, and the figures below describe those sounds, not a conversation.",
+                "Aucun mot n'a été reconnu dans ce qui ressemblait à de la parole : ce sont peut-être "
+                "des rires, de la musique ou du bruit, et les chiffres ci-dessous décrivent ces sons, "
+                "pas une conversation.",
+            )
+        )
     heard = _heard_by(recording.samples, speakers, words) if source is Attribution.CHANNELS else None
     words = turns.assign_words(words, segments, heard)
     utterances = turns.build_utterances(segments, words)

@@ -182,6 +182,26 @@ def damage_note(damage: Damage, lang: str) -> str:
     )
 
 
+# At this rate or below a file holds only the telephone band (up to 4 kHz): consonants blur
+# for Whisper, and voices lose much of what tells them apart (docs/benchmarks.md).
+TELEPHONE_RATE = 8000
+
+
+def telephone_note(info: AudioInfo, lang: str) -> str | None:
+    """What the report says of a recording made at telephone quality, or None."""
+    if info.sample_rate > TELEPHONE_RATE:
+        return None
+    rate = f"{info.sample_rate / 1000:g}"
+    return say(
+        lang,
+        f"Recorded at {rate} kHz, telephone quality: some words may be misheard, and on one channel "
+        "voices are harder to tell apart. Record at 16 kHz or more for better figures.",
+        f"Enregistré à {rate.replace('.', ',')} kHz, qualité téléphone : des mots peuvent être mal "
+        "compris et, sur une seule piste, les voix sont plus difficiles à distinguer. Enregistrez "
+        "à 16 kHz ou plus pour des chiffres plus fiables.",
+    )
+
+
 def excerpt(samples: np.ndarray, spans: list[tuple[float, float]], limit: float) -> np.ndarray:
     """The audio of ``spans`` (seconds) joined end to end, up to ``limit`` seconds."""
     pieces, total = [], 0

@@ -87,10 +87,12 @@ def attribution_notes(
         say(
             lang,
             f"One channel: {len(speakers)} voice(s) told apart by how they sound. Figures are "
-            "approximate, and speech where two people talk at once goes to one of them. "
+            "approximate, speech where two people talk at once goes to one of them, and a voice "
+            "heard for under 3 seconds is not counted as a person of its own. "
             "For exact figures, record with one mic per person.",
             f"Une seule piste : {len(speakers)} voix distinguée(s) à leur timbre. Les chiffres sont "
-            "approximatifs, et quand deux personnes parlent en même temps, le temps va à l'une d'elles. "
+            "approximatifs, quand deux personnes parlent en même temps le temps va à l'une d'elles, "
+            "et une voix entendue moins de 3 secondes n'est pas comptée comme une personne. "
             "Pour des chiffres exacts, enregistrez avec un micro par personne.",
         )
     ]

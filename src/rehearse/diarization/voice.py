@@ -19,8 +19,11 @@
    figures per person that are wrong; with ``--speakers N`` the split is kept but
    every segment is marked uncertain.
 6. Confidence. Inside a trusted split, errors gather within half a second of a change of
-   speaker (where a window straddles two voices): a segment is as sure as the share of it
-   further than ``boundary`` from such a change.
+   speaker (where a window straddles two voices), and on windows the halves label
+   differently, and on stretches shorter than a window. A frame is sure when it is
+   further than ``boundary`` from such a change and its full-length windows were labelled
+   alike by ``sure_agreement`` of the halves; a segment is as sure as the share of its
+   frames that are.
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ class DiarizationSettings:
     min_stability: float = 0.8
     stability_draws: int = 8
     boundary: float = 0.5  # seconds either side of a change of speaker that stay unsure
+    # A frame is sure when the windows covering it were labelled alike by this share of the
+    # halves: on the suite, speech kept by this and ``boundary`` was 95-98% right in the
+    # trusted splits, against 89-96% by ``boundary`` alone.
+    sure_agreement: float = 0.9
 
 
 class VoiceDiarizer(Diarizer):
@@ -117,16 +124,22 @@ def diarize(
     embeddings = _embed(mels, windows, progress)
 
     centroids = _cluster(embeddings, windows, settings)
-    trusted = (
-        len(centroids) == 1 or _stability(embeddings, windows, centroids, settings) >= settings.min_stability
+    resampled = (
+        _resample(embeddings, windows, centroids, settings)
+        if len(centroids) > 1
+        else _Resampling(1.0, np.ones(len(windows)))
     )
+    trusted = resampled.stability >= settings.min_stability
     if not trusted and not settings.speakers:
         return Diarization(
             [Segment("S1", start, end) for start, end in speech], ["S1"], unseparated=VOICES_UNCLEAR
         )
-    scores = _frame_scores(windows, embeddings, centroids, len(mels))
+    scores = _per_frame(windows, embeddings @ centroids.T, len(mels))
+    # A stretch shorter than a window is embedded from too little voice to be sure of.
+    sureness = resampled.agreement * _full(windows, settings) if len(centroids) > 1 else resampled.agreement
+    agreement = _per_frame(windows, sureness[:, None], len(mels))[:, 0]
     names = [f"S{i + 1}" for i in range(len(centroids))]
-    segments = _segments(speech, scores, names, settings)
+    segments = _segments(speech, scores, agreement, names, settings)
     if not trusted:
         segments = [replace(segment, confidence=0.0) for segment in segments]
     return Diarization(segments, names)
@@ -191,48 +204,65 @@ def _kmeans(embeddings: np.ndarray, k: int, seed: int, rounds: int = 30) -> tupl
     return float(np.mean(np.max(embeddings @ centroids.T, axis=1))), centroids
 
 
+def _full(windows: list[tuple[int, int]], settings: DiarizationSettings) -> np.ndarray:
+    """Which windows vote: only full-length ones, as an embedding of half a second is too
+    unsteady to found a speaker (it is attributed afterwards like everything else)."""
+    size = round(settings.window / FRAME)
+    full = np.array([hi - lo >= size for lo, hi in windows], bool)
+    return full if full.sum() >= 2 else np.ones(len(windows), bool)
+
+
 def _voters(
     embeddings: np.ndarray, windows: list[tuple[int, int]], settings: DiarizationSettings
 ) -> np.ndarray:
-    """Only full-length windows vote: an embedding of half a second is too unsteady to
-    found a speaker, and is attributed afterwards like everything else."""
-    size = round(settings.window / FRAME)
-    full = np.array([hi - lo >= size for lo, hi in windows])
-    return embeddings[full] if full.sum() >= 2 else embeddings
+    return embeddings[_full(windows, settings)]
 
 
-def _stability(
+@dataclass(frozen=True)
+class _Resampling:
+    stability: float  # median share of voting windows labelled alike by a half and the whole
+    agreement: np.ndarray  # per window: the share of halves that label it as the whole does
+
+
+def _resample(
     embeddings: np.ndarray,
     windows: list[tuple[int, int]],
     centroids: np.ndarray,
     settings: DiarizationSettings,
-) -> float:
-    """How far clusterings of random halves of the windows agree with ``centroids``: the
-    median, over draws, of the share of voting windows labelled alike (under the best
-    matching of labels). A half that finds another number of speakers agrees on less."""
-    voters = _voters(embeddings, windows, settings)
-    labels = np.argmax(voters @ centroids.T, axis=1)
+) -> _Resampling:
+    """Cluster random halves of the windows again and compare with ``centroids``, under the
+    best matching of labels. A half that finds another number of speakers agrees on less."""
+    full = _full(windows, settings)
+    labels = np.argmax(embeddings @ centroids.T, axis=1)
     rng = np.random.default_rng(0)  # the same recording always gets the same verdict
     forced = replace(settings, speakers=len(centroids)) if settings.speakers else settings
-    agreements = []
+    shares, alike = [], []
     for _ in range(settings.stability_draws):
         half = rng.random(len(windows)) < 0.5
         kept = [w for w, keep in zip(windows, half) if keep]
         if len(kept) < 2:
             continue
-        redone = np.argmax(voters @ _cluster(embeddings[half], kept, forced).T, axis=1)
-        agreements.append(_agreement(labels, redone))
-    return float(np.median(agreements)) if agreements else 1.0
+        redone = _matched(labels, np.argmax(embeddings @ _cluster(embeddings[half], kept, forced).T, axis=1))
+        same = redone == labels
+        shares.append(float(np.mean(same[full])) if full.any() else float(np.mean(same)))
+        alike.append(same)
+    if not shares:
+        return _Resampling(1.0, np.ones(len(windows)))
+    return _Resampling(float(np.median(shares)), np.mean(alike, axis=0))
 
 
-def _agreement(first: np.ndarray, second: np.ndarray) -> float:
-    """Share of items two labellings put together, under the one-to-one matching of labels
-    that agrees most (labels are at most ``max_speakers``, so trying every matching is cheap)."""
-    count = int(max(first.max(), second.max())) + 1
+def _matched(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """``other``'s labels renamed to the one-to-one matching that agrees most with
+    ``reference`` (labels are at most ``max_speakers``, so trying every matching is cheap);
+    a label left unmatched becomes -1."""
+    count = int(max(reference.max(), other.max())) + 1
     table = np.zeros((count, count), np.int64)
-    np.add.at(table, (first, second), 1)
-    best = max(sum(int(table[a, b]) for a, b in enumerate(order)) for order in permutations(range(count)))
-    return best / len(first)
+    np.add.at(table, (reference, other), 1)
+    best = max(permutations(range(count)), key=lambda order: sum(int(table[a, order[a]]) for a in range(count)))
+    rename = np.full(count, -1)
+    for mine, theirs in enumerate(best):
+        rename[theirs] = mine
+    return rename[other]
 
 
 def _cluster(
@@ -264,14 +294,12 @@ def _cluster(
     return chosen[order]
 
 
-def _frame_scores(
-    windows: list[tuple[int, int]], embeddings: np.ndarray, centroids: np.ndarray, n_frames: int
-) -> np.ndarray:
-    """Per frame: the similarity of every speaker, averaged over the windows covering the frame."""
-    similarity = embeddings @ centroids.T
-    totals = np.zeros((n_frames + 1, len(centroids)))
+def _per_frame(windows: list[tuple[int, int]], values: np.ndarray, n_frames: int) -> np.ndarray:
+    """Per frame, the mean of ``values`` (one row per window) over the windows covering it:
+    every speaker's similarity, or how often the halves agreed."""
+    totals = np.zeros((n_frames + 1, values.shape[1]))
     counts = np.zeros(n_frames + 1)
-    for (lo, hi), row in zip(windows, similarity):
+    for (lo, hi), row in zip(windows, values):
         totals[lo] += row
         totals[hi] -= row
         counts[lo] += 1
@@ -282,14 +310,18 @@ def _frame_scores(
 def _segments(
     speech: list[tuple[float, float]],
     scores: np.ndarray,
+    agreement: np.ndarray,
     names: list[str],
     settings: DiarizationSettings,
 ) -> list[Segment]:
-    """Speaker segments per speech region, with a confidence each."""
+    """Speaker segments per speech region, each as sure as the share of its frames that are
+    sure: away from a change of speaker, and labelled alike by nearly every half."""
     spans = [(round(start / FRAME), min(round(end / FRAME), len(scores))) for start, end in speech]
     spans = [(lo, hi) for lo, hi in spans if hi > lo]
     labels = _resegment(spans, scores, settings)
-    unsure = _near_changes(spans, labels, round(settings.boundary / FRAME))
+    unsure = _near_changes(spans, labels, round(settings.boundary / FRAME)) | (
+        agreement < settings.sure_agreement
+    )
     segments = []
     for (lo, hi), (start, end) in zip(
         spans, [s for s in speech if round(s[1] / FRAME) > round(s[0] / FRAME)]

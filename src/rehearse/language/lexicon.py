@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -276,6 +277,20 @@ def _fillers(text: str, language: str | None) -> tuple[str, ...]:
     ]
     found.sort()
     return tuple([name for _, name in found])
+
+
+# Whisper writes a laugh as "ha", "haha", "hehehe"; one "he" or "hi" is a word.
+_LAUGH = re.compile(r"hah?|(?:h[aeiou]){2,}h?")
+
+
+def only_sounds(texts: Iterable[str]) -> bool:
+    """Whether nothing in ``texts`` is a word: only hesitations ("uh", "euh") and laughs, or
+    nothing at all. What Whisper makes of laughter, a cough or music."""
+    for text in texts:
+        for token in tokens(text):
+            if not (_LAUGH.fullmatch(token) or _fillers(token, None)):
+                return False
+    return True
 
 
 # Words too common to show that one person picked up what the other said.
