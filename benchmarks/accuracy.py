@@ -110,6 +110,10 @@ def real_cases() -> list[Case]:
         Case("phone call, one mic (8 kHz, 2 women)", "real", stereo.mean(axis=0), know.reference, words, "en")
     )
     out.append(Case("phone call, two channels (8 kHz)", "real", stereo, know.reference, words, "en"))
+    # Each side leaking into the other mic at 15% (-16 dB), 3 ms late, as with two laptops on one table.
+    late = int(0.003 * RATE)
+    leaked = stereo + 0.15 * np.pad(stereo[::-1], ((0, 0), (late, 0)))[:, : stereo.shape[1]]
+    out.append(Case("phone call, two channels, 15% crosstalk", "real", leaked, know.reference, words, "en"))
     radio = sources.transcriber_example("frint980428")
     out.append(
         Case(
@@ -122,6 +126,33 @@ def real_cases() -> list[Case]:
         )
     )
     return out
+
+
+def read_cases() -> list[Case]:
+    """One person at a time, transcribed: telephone prompts, read sentences, a speech."""
+    out = []
+    for language, speaker, who in (("en", "Allison", "English woman"), ("fr", "June", "French woman")):
+        long = [p for p in _prompts(language, speaker, seed=11) if len(p.samples) >= 5 * RATE]
+        before = np.cumsum([0] + [len(p.samples) for p in long])  # speech before each prompt
+        chosen = [p for p, b in zip(long, before) if b < 60 * RATE]  # about a minute
+        out.append(_alone(f"{who} ({speaker}), 8 kHz prompts", chosen, speaker, language))
+    out.append(_alone("LibriVox reader (1 man), 16 kHz", _reader(), "reader", "en"))
+    speech = sources.jfk()
+    mono = decode.load(speech.audio).mono
+    out.append(Case("JFK inaugural, 16 kHz", "real", mono, speech.reference, speech.said("JFK"), "en"))
+    return out
+
+
+def _alone(name: str, pieces: list[assemble.Piece], speaker: str, language: str) -> Case:
+    said = assemble.monologue(pieces, speaker)
+    return Case(name, "real", said.samples, said.reference, said.transcript, language)
+
+
+def _prompts(language: str, speaker: str, seed: int) -> list[assemble.Piece]:
+    """Every prompt of one Asterisk voice, in an order shuffled with ``seed``."""
+    prompts = [p for clip in sources.asterisk_prompts(language) for p in assemble.pieces(clip, speaker)]
+    order = np.random.default_rng(seed).permutation(len(prompts))
+    return [prompts[i] for i in order]
 
 
 def voices() -> dict[str, list[assemble.Piece]]:
@@ -184,6 +215,52 @@ def assembled_cases() -> list[Case]:
         add(
             f"one voice alone ({name})", assemble.dialogue({name: v[name]}, len(v[name]), seed=7), lambda x: x
         )
+    return out
+
+
+def interview_cases() -> list[Case]:
+    """Conversations of one to five minutes between real voices, the longest where the
+    voices have most speech: the Asterisk prompt readers, the radio ham, AMI's most talkative.
+
+    Long untranscribed pieces are cut shorter (``assemble.chunks``) for more, varied turns.
+    The AMI people's speech still recurs two to three times over a conversation, identical
+    but for level and overlaps: a flattering repetition the figures carry. There are but
+    14 s of the French radio's man, hence that conversation's minute."""
+    allison, june = _prompts("en", "Allison", seed=12), _prompts("fr", "June", seed=13)
+    ham = assemble.chunks(assemble.pieces(sources.ham_radio(), "ve9qrp"), longest=8.0)
+    ami = {
+        k: assemble.chunks(v, 3.0) for k, v in _ami_voices(["FEE083", "FEE078", "MÉO069", "MEE009"]).items()
+    }
+    simon = assemble.pieces(sources.transcriber_example("frint980428"), "Simon_Tivolle")
+    june_long = [p for p in june if len(p.samples) >= 8 * RATE]
+    allison_mid = [p for p in allison if 6 * RATE <= len(p.samples) <= 15 * RATE]
+    phone = lambda x: assemble.telephone(assemble.with_noise(x, 25, seed=9))  # noqa: E731
+    same = lambda x: x  # noqa: E731
+    out = []
+    for name, talk, turns, seed, degrade, language in (
+        ("EN woman (Allison) + EN man (ve9qrp), telephone band", {"Allison": allison, "ve9qrp": ham}, 44, 21, phone, None),
+        ("FR woman (June) + FR man (Simon), 8 kHz", {"June": june_long, "Simon": simon}, 5, 22, same, "fr"),
+        ("EN woman (Allison) + EN man (LibriVox reader), 8 kHz", {"Allison": allison_mid, "reader": _reader()}, 10, 23, phone, "en"),
+        ("two women, 8 kHz (Allison + AMI FEE083)", {"Allison": allison, "FEE083": ami["FEE083"]}, 46, 24, phone, None),
+        ("two AMI women, 16 kHz (FEE083 + FEE078)", {k: ami[k] for k in ("FEE083", "FEE078")}, 76, 25, same, "en"),
+        ("two AMI men, 16 kHz (MÉO069 + MEE009)", {k: ami[k] for k in ("MÉO069", "MEE009")}, 76, 26, same, "en"),
+        ("3 people, telephone band (Allison, June, ve9qrp)", {"Allison": allison, "June": june, "ve9qrp": ham}, 48, 27, phone, None),
+    ):  # fmt: skip
+        mix = assemble.dialogue(talk, turns, seed=seed)
+        out.append(Case(name, "assembled", degrade(mix.samples), mix.reference, mix.transcript, language))
+    return out
+
+
+def _reader() -> list[assemble.Piece]:
+    return [piece for clip in sources.librivox() for piece in assemble.pieces(clip, "reader")]
+
+
+def _ami_voices(speakers: list[str]) -> dict[str, list[assemble.Piece]]:
+    """Each AMI speaker's solo speech, pooled across the excerpts they appear in."""
+    out: dict[str, list[assemble.Piece]] = {speaker: [] for speaker in speakers}
+    for clip in sources.ami_clips():
+        for speaker in {s.speaker for s in clip.reference} & set(speakers):
+            out[speaker] += assemble.pieces(clip, speaker, shortest=1.0)
     return out
 
 
@@ -414,7 +491,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     cases: list[Case] = []
-    for build in (real_cases, assembled_cases, synthetic_cases):
+    for build in (real_cases, read_cases, assembled_cases, interview_cases, synthetic_cases):
         try:
             cases += build()
         except sources.Unavailable as exc:

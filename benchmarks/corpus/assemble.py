@@ -54,6 +54,26 @@ def pieces(source: Source, speaker: str, channel: int | None = None, shortest: f
     return out
 
 
+def chunks(pieces: list[Piece], longest: float = 8.0) -> list[Piece]:
+    """Untranscribed pieces longer than ``longest`` s cut in two at their quietest 10 ms
+    between a third and two thirds of the way, again until none is: more, shorter turns
+    from the same speech. Transcribed pieces stay whole (their text could not be cut)."""
+    out: list[Piece] = []
+    todo = list(pieces)
+    while todo:
+        piece = todo.pop(0)
+        if piece.text is not None or len(piece.samples) <= longest * RATE:
+            out.append(piece)
+            continue
+        step = RATE // 100
+        frames = piece.samples[: len(piece.samples) // step * step].reshape(-1, step)
+        power = np.mean(frames.astype(np.float64) ** 2, axis=1)
+        third = len(power) // 3
+        cut = (third + int(np.argmin(power[third : 2 * third]))) * step
+        todo[:0] = [Piece(piece.samples[:cut], None), Piece(piece.samples[cut:], None)]
+    return out
+
+
 def level(samples: np.ndarray, dbfs: float) -> np.ndarray:
     """The samples scaled to an RMS of ``dbfs`` over their louder half (the speech, not pauses)."""
     frames = samples[: len(samples) // 160 * 160].reshape(-1, 160)
@@ -68,6 +88,23 @@ class Conversation:
     samples: np.ndarray
     reference: list[Segment]
     words: dict[str, str]
+    # Everything said, in time order; empty unless every piece was transcribed.
+    transcript: str = ""
+
+
+def monologue(pieces: list[Piece], speaker: str, pause: float = 0.5) -> Conversation:
+    """One person's pieces end to end, ``pause`` s apart, each at its own level."""
+    gap = np.zeros(int(pause * RATE), np.float32)
+    parts, reference, at = [gap], [], len(gap)
+    for piece in pieces:
+        reference.append(Segment(speaker, round(at / RATE, 3), round((at + len(piece.samples)) / RATE, 3)))
+        parts += [piece.samples.astype(np.float32), gap]
+        at += len(piece.samples) + len(gap)
+    texts = [p.text for p in pieces]
+    transcript = " ".join(t for t in texts if t) if all(texts) else ""
+    return Conversation(
+        np.concatenate(parts), reference, {speaker: transcript} if transcript else {}, transcript
+    )
 
 
 def dialogue(
@@ -112,7 +149,9 @@ def dialogue(
         reference.append(Segment(speaker, round(at / RATE, 3), round((at + len(samples)) / RATE, 3)))
         if text:
             words[speaker] = f"{words.get(speaker, '')} {text}".strip()
-    return Conversation(out, reference, words)
+    texts = [text for *_, text in placed]
+    transcript = " ".join(t for t in texts if t) if all(texts) else ""
+    return Conversation(out, reference, words, transcript)
 
 
 def reverberate(
