@@ -129,7 +129,9 @@ def test_telephone_quality_is_said_in_the_report_language():
 def test_hesitations_and_laughs_are_not_words():
     from rehearse.language import lexicon
 
-    assert lexicon.only_sounds([" Uh", " uh.", " Haha", "hehehe", "euh"])
+    assert lexicon.only_sounds(
+        [" Uh", " uh.", " Haha", "hehehe", "euh", " LOL", "[Laughter]", "(rires)", "♪"]
+    )
     assert lexicon.only_sounds([])
     assert not lexicon.only_sounds(["Uh, yes."])
     assert not lexicon.only_sounds(["He"]) and not lexicon.only_sounds(["Hi!"])
@@ -154,3 +156,16 @@ def test_a_recording_of_laughter_says_no_word_was_recognised(tmp_path):
     assert result.returncode == 0, result.stderr
     notes = json.loads(result.stdout)["notes"]
     assert any("No word was recognised" in note for note in notes), notes
+
+
+def test_a_speaker_whose_windows_split_reproducibly_may_be_two_people():
+    rng = np.random.default_rng(2)
+    settings = diarize.DiarizationSettings()
+    windows = [(i * 40, i * 40 + 160) for i in range(120)]
+    vectors = np.zeros((120, 256), np.float32)
+    vectors[:40, 0] = 1.0  # one voice, varying without structure
+    vectors[40:80, 1] = 1.0  # two similar voices, taken for one speaker...
+    vectors[80:, 1], vectors[80:, 2] = 1.0, 0.6  # ...but each alike to itself
+    embeddings = diarize._normalise(vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32))
+    centroids = diarize._normalise(np.stack([embeddings[:40].mean(axis=0), embeddings[40:].mean(axis=0)]))
+    assert diarize._holding_two(embeddings, windows, centroids, settings) == [1]

@@ -23,7 +23,9 @@
    differently, and on stretches shorter than a window. A frame is sure when it is
    further than ``boundary`` from such a change and its full-length windows were labelled
    alike by ``sure_agreement`` of the halves; a segment is as sure as the share of its
-   frames that are.
+   frames that are. And a speaker whose own windows split in two as reproducibly as two
+   people do (``split_inside_stability``) may be two similar voices taken for one: none of
+   their speech is sure.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ class DiarizationSettings:
     # halves: on the suite, speech kept by this and ``boundary`` was 95-98% right in the
     # trusted splits, against 89-96% by ``boundary`` alone.
     sure_agreement: float = 0.9
+    # A speaker whose own windows split in two this reproducibly may be two people.
+    split_inside_stability: float = 0.95
+    min_windows_to_split: int = 10
 
 
 class VoiceDiarizer(Diarizer):
@@ -123,6 +128,17 @@ def diarize(
     windows = _windows(speech, len(mels), settings)
     embeddings = _embed(mels, windows, progress)
 
+    return attribute(embeddings, windows, speech, len(mels), settings)
+
+
+def attribute(
+    embeddings: np.ndarray,
+    windows: list[tuple[int, int]],
+    speech: list[tuple[float, float]],
+    n_frames: int,
+    settings: DiarizationSettings,
+) -> Diarization:
+    """Who spoke when, from the embeddings of ``windows`` (frame ranges) over ``speech``."""
     centroids = _cluster(embeddings, windows, settings)
     resampled = (
         _resample(embeddings, windows, centroids, settings)
@@ -134,15 +150,45 @@ def diarize(
         return Diarization(
             [Segment("S1", start, end) for start, end in speech], ["S1"], unseparated=VOICES_UNCLEAR
         )
-    scores = _per_frame(windows, embeddings @ centroids.T, len(mels))
+    scores = _per_frame(windows, embeddings @ centroids.T, n_frames)
     # A stretch shorter than a window is embedded from too little voice to be sure of.
     sureness = resampled.agreement * _full(windows, settings) if len(centroids) > 1 else resampled.agreement
-    agreement = _per_frame(windows, sureness[:, None], len(mels))[:, 0]
+    agreement = _per_frame(windows, sureness[:, None], n_frames)[:, 0]
     names = [f"S{i + 1}" for i in range(len(centroids))]
     segments = _segments(speech, scores, agreement, names, settings)
-    if not trusted:
-        segments = [replace(segment, confidence=0.0) for segment in segments]
+    if not trusted:  # kept only because --speakers asked for it
+        doubtful = set(names)
+    elif len(centroids) > 1:
+        doubtful = {names[i] for i in _holding_two(embeddings, windows, centroids, settings)}
+    else:
+        doubtful = set()
+    segments = [replace(s, confidence=0.0) if s.speaker in doubtful else s for s in segments]
     return Diarization(segments, names)
+
+
+def _holding_two(
+    embeddings: np.ndarray,
+    windows: list[tuple[int, int]],
+    centroids: np.ndarray,
+    settings: DiarizationSettings,
+) -> list[int]:
+    """The speakers whose own windows split in two the same way whichever half of them is
+    clustered: two similar voices taken for one (or one voice over two backgrounds). A single
+    voice cut in two is cut differently by every half (stability 0.62-0.92 on the suite);
+    two voices merged scored 0.99-1.0."""
+    labels = np.argmax(embeddings @ centroids.T, axis=1)
+    full = _full(windows, settings)
+    two = replace(settings, speakers=2)
+    doubtful = []
+    for speaker in range(len(centroids)):
+        mine = np.flatnonzero((labels == speaker) & full)
+        if len(mine) < settings.min_windows_to_split:
+            continue
+        own = [windows[i] for i in mine]
+        halves = _cluster(embeddings[mine], own, two)
+        if _resample(embeddings[mine], own, halves, two).stability >= settings.split_inside_stability:
+            doubtful.append(speaker)
+    return doubtful
 
 
 def _windows(
@@ -258,7 +304,9 @@ def _matched(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
     count = int(max(reference.max(), other.max())) + 1
     table = np.zeros((count, count), np.int64)
     np.add.at(table, (reference, other), 1)
-    best = max(permutations(range(count)), key=lambda order: sum(int(table[a, order[a]]) for a in range(count)))
+    best = max(
+        permutations(range(count)), key=lambda order: sum(int(table[a, order[a]]) for a in range(count))
+    )
     rename = np.full(count, -1)
     for mine, theirs in enumerate(best):
         rename[theirs] = mine

@@ -279,15 +279,17 @@ def _fillers(text: str, language: str | None) -> tuple[str, ...]:
     return tuple([name for _, name in found])
 
 
-# Whisper writes a laugh as "ha", "haha", "hehehe"; one "he" or "hi" is a word.
-_LAUGH = re.compile(r"hah?|(?:h[aeiou]){2,}h?")
+# Whisper writes a laugh as "ha", "haha", "hehehe", "LOL" or "mdr"; one "he" or "hi" is a word.
+_LAUGH = re.compile(r"hah?|(?:h[aeiou]){2,}h?|lol|mdr")
+# ...and names sounds between brackets, parentheses or asterisks: "[Laughter]", "(rires)".
+_SOUND_NAME = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪")
 
 
 def only_sounds(texts: Iterable[str]) -> bool:
-    """Whether nothing in ``texts`` is a word: only hesitations ("uh", "euh") and laughs, or
-    nothing at all. What Whisper makes of laughter, a cough or music."""
+    """Whether nothing in ``texts`` is a word: only hesitations ("uh", "euh"), laughs and
+    named sounds, or nothing at all. What Whisper makes of laughter, a cough or music."""
     for text in texts:
-        for token in tokens(text):
+        for token in tokens(_SOUND_NAME.sub(" ", text)):
             if not (_LAUGH.fullmatch(token) or _fillers(token, None)):
                 return False
     return True
