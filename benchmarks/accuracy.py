@@ -398,8 +398,8 @@ def row(result: Result) -> dict[str, object]:
     )
     split = {
         Attribution.CHANNELS: "channels",
-        Attribution.VOICES: f"{found} voices",
-        Attribution.SINGLE: "declined" if truth > 1 else "one voice",
+        Attribution.VOICES: f"{found} voice{'s' if found > 1 else ''}",
+        Attribution.SINGLE: "declined",
     }[conversation.attribution]
     return {
         "case": result.case.name,

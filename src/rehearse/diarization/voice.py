@@ -16,8 +16,8 @@
    validation of clustering solutions", Neural Computation 16, 2004). When the halves
    agree on less than ``min_stability`` of the windows the voices are not told apart, and
    the recording is reported as one channel of everyone, which is honest, rather than as
-   figures per person that are wrong; with ``--speakers N`` the split is kept but
-   every segment is marked uncertain.
+   figures per person that are wrong. With ``--speakers N`` the split is kept, and every
+   segment is uncertain unless rehearse, left to itself, finds as many stable voices.
 6. Confidence. Inside a trusted split, errors gather within half a second of a change of
    speaker (where a window straddles two voices), and on windows the halves label
    differently, and on stretches shorter than a window. A frame is sure when it is
@@ -145,7 +145,9 @@ def attribute(
         if len(centroids) > 1
         else _Resampling(1.0, np.ones(len(windows)))
     )
-    trusted = resampled.stability >= settings.min_stability
+    trusted = resampled.stability >= settings.min_stability and _heard_as_many(
+        embeddings, windows, len(centroids), settings
+    )
     if not trusted and not settings.speakers:
         return Diarization(
             [Segment("S1", start, end) for start, end in speech], ["S1"], unseparated=VOICES_UNCLEAR
@@ -164,6 +166,20 @@ def attribute(
         doubtful = set()
     segments = [replace(s, confidence=0.0) if s.speaker in doubtful else s for s in segments]
     return Diarization(segments, names)
+
+
+def _heard_as_many(
+    embeddings: np.ndarray, windows: list[tuple[int, int]], count: int, settings: DiarizationSettings
+) -> bool:
+    """Whether the voices themselves give ``count`` speakers: always, unless ``--speakers``
+    forced the count; then only when rehearse, left to itself, finds as many and finds them
+    stable. A forced split of voices it cannot tell apart follows whatever else differs (a
+    line, music behind one part), and none of it is sure."""
+    if not settings.speakers:
+        return True
+    free = replace(settings, speakers=None)
+    own = _cluster(embeddings, windows, free)
+    return len(own) == count and _resample(embeddings, windows, own, free).stability >= settings.min_stability
 
 
 def _holding_two(
