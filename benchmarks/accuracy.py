@@ -248,6 +248,17 @@ def interview_cases() -> list[Case]:
     ):  # fmt: skip
         mix = assemble.dialogue(talk, turns, seed=seed)
         out.append(Case(name, "assembled", degrade(mix.samples), mix.reference, mix.transcript, language))
+    # A third person heard for 2 s only, once: the shortest voice rehearse should find (1.5 s).
+    brief = [assemble.Piece(june_long[0].samples[: int(2.0 * RATE)], None)]
+    mix = assemble.dialogue({"Allison": allison, "ve9qrp": ham, "June": brief}, 30, seed=28, brief="June")
+    out.append(
+        Case(
+            "brief third voice: June 2 s in Allison + ve9qrp, telephone band",
+            "assembled",
+            phone(mix.samples),
+            mix.reference,
+        )
+    )
     return out
 
 

@@ -272,3 +272,11 @@ def test_the_marks_show_in_a_browser_with_their_tooltip(tmp_path, open_page):
     assert marks.first.get_attribute("title").startswith("Who spoke is uncertain here")
     assert page.locator("#uncertain-legend").inner_text().startswith("(?) Who spoke is uncertain here")
     assert page.locator("#transcript .unsure").count() == 3
+
+
+def test_advice_about_a_person_whose_figures_are_unsure_is_marked():
+    options = pipeline.Options(settings=["pace.high=100"], profile="job-interview")
+    advice = pipeline.analyze(conversation(), options)["analyzers"]["pace"]["advice"]
+    assert advice and advice[0].startswith("A (?) spoke at 110 words a minute")
+    sure = pipeline.analyze(conversation(uncertain=False), options)["analyzers"]["pace"]["advice"]
+    assert sure and sure[0].startswith("A spoke at 110 words a minute")

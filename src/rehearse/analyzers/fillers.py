@@ -94,9 +94,9 @@ class Fillers(Analyzer):
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[speaker]} used fillers for {percent(v['share'])} of words, “{favourite}” most. "
+                        f"{named[speaker]} used fillers for {percent(v['share'])} of words, “{favourite}” most. "
                         "Replace them with a short silence: a pause sounds confident, a filler does not.",
-                        f"{labels[speaker]} : {percent(v['share'])} de mots de remplissage, surtout « {favourite} ». "
+                        f"{named[speaker]} : {percent(v['share'])} de mots de remplissage, surtout « {favourite} ». "
                         "Remplacez-les par un court silence : une pause rassure, un « euh » non.",
                     )
                 )

@@ -148,12 +148,13 @@ class Interruptions(Analyzer):
             for (by, of), mine in by_pair.items():
                 if by not in coached:
                     continue
+                who = marked(labels[by], any(e["uncertain"] for e in mine))
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[by]}: let {labels[of]} finish ({len(mine)}×). Wait for the end of the sentence, "
+                        f"{who}: let {labels[of]} finish ({len(mine)}×). Wait for the end of the sentence, "
                         "note your point and come back to it with a question.",
-                        f"{labels[by]} : laissez {labels[of]} finir ({len(mine)}×). Attendez la fin de la phrase, "
+                        f"{who} : laissez {labels[of]} finir ({len(mine)}×). Attendez la fin de la phrase, "
                         "notez votre idée et revenez-y par une question.",
                     )
                 )

@@ -113,10 +113,12 @@ class Monologues(Analyzer):
             result["advice"].append(
                 say(
                     lang,
-                    f"{labels[speaker]} spoke for over {duration(options['threshold'])} without a break "
+                    f"{marked(labels[speaker], any(m['uncertain'] for m in mine))} spoke for over "
+                    f"{duration(options['threshold'])} without a break "
                     f"{len(mine)}× (longest {duration(max(m['duration'] for m in mine))}). Answer in "
                     'chapters: the headline first, one example, then check in ("Shall I go deeper?").',
-                    f"{labels[speaker]} a parlé plus de {duration(options['threshold'])} d'affilée "
+                    f"{marked(labels[speaker], any(m['uncertain'] for m in mine))} a parlé plus de "
+                    f"{duration(options['threshold'])} d'affilée "
                     f"{len(mine)}× (au plus {duration(max(m['duration'] for m in mine))}). Répondez par "
                     "chapitres : l'essentiel d'abord, un exemple, puis vérifiez (« Voulez-vous que je "
                     "détaille ? »).",

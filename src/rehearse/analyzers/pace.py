@@ -122,10 +122,10 @@ class Pace(Analyzer):
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
+                        f"{named[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
                         f"{options['low']:.0f}–{options['high']:.0f}). Slow down: pause after each key point "
                         "and let it land.",
-                        f"{labels[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
+                        f"{named[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
                         f"{options['low']:.0f}–{options['high']:.0f}). Ralentissez : marquez une pause "
                         "après chaque idée importante.",
                     )
@@ -150,10 +150,10 @@ class Pace(Analyzer):
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
+                        f"{named[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
                         f"{options['low']:.0f}–{options['high']:.0f}). Long hesitations slow answers down: "
                         "prepare the first sentence of your key stories.",
-                        f"{labels[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
+                        f"{named[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
                         f"{options['low']:.0f}–{options['high']:.0f}). Les hésitations ralentissent les "
                         "réponses : préparez la première phrase de vos histoires clés.",
                     )

@@ -140,10 +140,10 @@ class Patience(Analyzer):
                 result["advice"].append(
                     say(
                         lang,
-                        f"{labels[speaker]} usually took the floor {v['median']:.1f} s after the other stopped. "
+                        f"{named[speaker]} usually took the floor {v['median']:.1f} s after the other stopped. "
                         "Leave a beat (about a second): it shows you listened, and they may add the most "
                         "useful part.",
-                        f"{labels[speaker]} a pris la parole {v['median']:.1f} s après que l'autre s'est tu, "
+                        f"{named[speaker]} a pris la parole {v['median']:.1f} s après que l'autre s'est tu, "
                         "en général. Laissez un temps (environ une seconde) : cela montre que vous écoutez, "
                         "et l'autre ajoute souvent l'essentiel.",
                     )

@@ -123,6 +123,7 @@ class Questions(Analyzer):
             }
             for s in labels
         }
+        named = figure_labels(conversation)
         advice = []
         coached = roles.coached(conversation)
         for s, n in by_speaker.items():
@@ -131,13 +132,12 @@ class Questions(Analyzer):
                 advice.append(
                     say(
                         lang,
-                        f"{labels[s]}: {n['closed']} of {asked} questions were closed. Turn them into open "
+                        f"{named[s]}: {n['closed']} of {asked} questions were closed. Turn them into open "
                         'ones: "How do you…?", "Why did you choose…?", "Tell me about…".',
-                        f"{labels[s]} : {n['closed']} questions fermées sur {asked}. Ouvrez-les : "
+                        f"{named[s]} : {n['closed']} questions fermées sur {asked}. Ouvrez-les : "
                         "« Comment faites-vous pour… ? », « Pourquoi avez-vous fait ce choix ? ».",
                     )
                 )
-        named = figure_labels(conversation)
         summary = "; ".join(
             say(
                 lang,

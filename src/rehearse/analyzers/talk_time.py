@@ -92,7 +92,6 @@ class TalkTime(Analyzer):
         if not speech:
             result["summary"] = say(lang, "No speech found.", "Aucune parole détectée.")
             return result
-        labels = {s.id: s.label for s in conversation.speakers}
         named = figure_labels(conversation)
         parts = [
             f"{named[s]} {percent(v['share'])} ({duration(v['talk_time'])})" for s, v in per_speaker.items()
@@ -117,10 +116,10 @@ class TalkTime(Analyzer):
             result["advice"].append(
                 say(
                     lang,
-                    f"{labels[top]} talked {percent(share)} of the time. If that is the person asking "
+                    f"{named[top]} talked {percent(share)} of the time. If that is the person asking "
                     "or selling, listen more: the best discovery calls sit near 43%. If it is the "
                     "candidate answering, keep each answer focused.",
-                    f"{labels[top]} a parlé {percent(share)} du temps. Si c'est la personne qui pose les "
+                    f"{named[top]} a parlé {percent(share)} du temps. Si c'est la personne qui pose les "
                     "questions, écoutez davantage : les meilleurs entretiens de découverte sont vers "
                     "43 %. Si c'est le candidat qui répond, gardez des réponses ciblées.",
                 )
