@@ -29,6 +29,7 @@ HALLUCINATIONS = re.compile(
 
 
 CHUNK_SECONDS = 300.0  # longest stretch handed to faster-whisper at once
+SAMPLING_SEED = 0
 CHUNK_SEARCH_SECONDS = 60.0  # a chunk ends at the quietest moment of its last minute
 QUIET_WINDOW_SECONDS = 0.4
 
@@ -154,6 +155,8 @@ class Transcriber:
         its VAD and mel features over the whole array at once, which on a 30-minute
         file costs more memory than the model itself.
         """
+        import ctranslate2  # loaded with the model already
+
         duration = len(audio) / SAMPLE_RATE
         language = self.settings.language
         detected: tuple[str, float] | None = None
@@ -161,6 +164,10 @@ class Transcriber:
         dropped: list[str] = []
         for lo, hi in chunk_bounds(audio, self.settings.chunk_seconds):
             offset = lo / SAMPLE_RATE
+            # Where greedy decoding fails its checks, faster-whisper samples at higher
+            # temperatures; a fixed seed makes that sampling, and so the words, the same on
+            # every run of the same recording.
+            ctranslate2.set_random_seed(SAMPLING_SEED)
             segments, info = self._model.transcribe(
                 audio[lo:hi],
                 language=language,
