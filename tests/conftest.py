@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,3 +132,12 @@ def open_page(browser):
     yield open_
     for page in pages:
         page.close()
+
+
+def write_wav(path, samples: np.ndarray, rate: int = 16_000) -> None:
+    """A 16-bit WAV of ``samples``: floats in [-1, 1] (beyond, clipped), shape (frames, channels)."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(samples.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rehearse.audio.activity import channel_activity
+from rehearse.audio.activity import Mics
 from rehearse.conversation import Segment, Word
 from rehearse.diarization.turns import assign_words, build_turns, build_utterances
 
@@ -67,7 +67,7 @@ def test_channel_activity_ignores_crosstalk_and_keeps_real_overlap():
     b = burst(2.5, 4.5, 8, 330, 0.3)
     noise = lambda: rng.normal(0, 1e-3, len(a)).astype(np.float32)  # noqa: E731
     left, right = a + 0.1 * b + noise(), b + 0.1 * a + noise()  # -20 dB leakage each way
-    segments = channel_activity(np.stack([left, right]), ["A", "B"])
+    segments = Mics.measure(np.stack([left, right])).segments(["A", "B"])
     spans = [(s.speaker, s.start, s.end) for s in segments]
     assert len(spans) == 3
     for (speaker, start, end), (want_speaker, want_start, want_end) in zip(
@@ -79,7 +79,7 @@ def test_channel_activity_ignores_crosstalk_and_keeps_real_overlap():
 
 
 def test_channel_activity_on_silence_finds_nothing():
-    assert channel_activity(np.zeros((2, RATE * 3), np.float32), ["A", "B"]) == []
+    assert Mics.measure(np.zeros((2, RATE * 3), np.float32)).segments(["A", "B"]) == []
 
 
 @pytest.mark.parametrize("seed", range(200))

@@ -1,22 +1,11 @@
-import wave
-
 import av
 import numpy as np
 import pytest
 
-from conftest import AUDIO
+from conftest import AUDIO, write_wav
 from rehearse.audio import activity
 from rehearse.audio import decode as audio
 from rehearse.errors import AudioError
-
-
-def write_wav(path, samples: np.ndarray, rate: int = 16_000) -> None:
-    """samples: float in [-1, 1], shape (frames, channels)."""
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(samples.shape[1])
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((samples * 32767).astype("<i2").tobytes())
 
 
 def test_stereo_fixture_keeps_its_channels():

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import wave
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import write_wav
 from rehearse import pipeline
 from rehearse.audio import activity, decode
 from rehearse.conversation import Conversation, Segment, Word
@@ -57,7 +57,7 @@ def call(tmp_path_factory: pytest.TempPathFactory) -> Call:
     late = int(DELAY_SECONDS * decode.SAMPLE_RATE)
     leaked = np.pad(clean[::-1], ((0, 0), (late, 0)))[:, : clean.shape[1]]
     leaky = folder / "know-crosstalk.wav"
-    _write_wav(leaky, clean + LEAK * leaked)
+    write_wav(leaky, (clean + LEAK * leaked).T)
     turns, overlaps = _annotation(EXAMPLES / "know.trs")
     # Which channel is whose: over the turns a speaker has alone, their own mic is the loud one.
     channel_of = {name: int(np.argmax(_power(clean, _alone(turns, name)))) for name in turns}
@@ -100,15 +100,6 @@ def _power(samples: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
     )
 
 
-def _write_wav(path: Path, samples: np.ndarray) -> None:
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(len(pcm))
-        out.setsampwidth(2)
-        out.setframerate(decode.SAMPLE_RATE)
-        out.writeframes(pcm.T.tobytes())
-
-
 def _heard(call: Call, speaker: str, start: float, end: float) -> bool:
     """Whether the annotation has the speaker making a sound at or near this span."""
     return any(a - TOLERANCE < end and start < b + TOLERANCE for a, b in call.turns[speaker])
@@ -133,9 +124,9 @@ def _both_speak(segments: list[Segment], start: float, end: float) -> bool:
 
 
 def test_speech_activity_leaves_the_bleed_off_the_other_channel(call):
-    # Measured without the span rule of channel_activity: S2 speaks at 23.72-23.96, where only
+    # Measured without the span rule of Mics.segments: S2 speaks at 23.72-23.96, where only
     # S1 laughs.
-    segments = activity.channel_activity(call.samples, ["S1", "S2"])
+    segments = activity.Mics.measure(call.samples).segments(["S1", "S2"])
     assert [s for s in segments if not _heard(call, s.speaker, s.start, s.end)] == []
     for start, end in call.overlaps:
         assert _both_speak(segments, start, end), (start, end)
@@ -146,7 +137,7 @@ def test_a_stretch_goes_to_the_mic_that_carries_a_voice(call):
     sound there; where only one clean channel speaks and the other is quiet, it is that one."""
     starts = np.arange(0.0, call.samples.shape[1] / decode.SAMPLE_RATE - 0.3, 0.3)
     spans = np.stack([starts, starts + 0.3], axis=1)
-    named = activity.own_channel(call.samples, spans)
+    named = activity.Mics.measure(call.samples).owner(spans)
     # Against each clean channel's quietest tenth of 10 ms frames: sound 10 dB above it, speech
     # 20 dB (this call's speech peaks 45-60 dB above it).
     quiet = np.percentile(activity.frame_power(call.clean), 10, axis=1)[:, None]

@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, write_wav
 from rehearse.audio import activity
 from rehearse.audio import decode as audio
 from rehearse.conversation import AudioInfo
@@ -99,15 +99,8 @@ def test_stability_tells_distinct_voices_from_an_arbitrary_cut():
 def test_report_on_an_unsplittable_call_says_so_and_gives_no_figure_per_person(tmp_path):
     call = _source(sources.transcriber_example, "know")
     mono = tmp_path / "call.wav"
-    import wave
-
     # The call holds nothing above 4 kHz: every other sample is the call at its own 8 kHz.
-    samples = audio.load(call.audio).mono[::2]
-    with wave.open(str(mono), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    write_wav(mono, audio.load(call.audio).mono[::2, None], rate=8000)
     result = run_cli("analyze", str(mono), "--format", "json", "--no-save", timeout=600)
     assert result.returncode == 0, result.stderr
     import json
@@ -142,16 +135,11 @@ def test_a_recording_of_laughter_says_no_word_was_recognised(tmp_path):
     """A real laugh from the telephone call, three times over: Whisper writes "uh uh", and the
     speech detector hears 3 s of voice."""
     import json
-    import wave
 
     call = _source(sources.transcriber_example, "know")
     laugh = audio.load(call.audio).samples[0][int(22.6 * audio.SAMPLE_RATE) : int(24.0 * audio.SAMPLE_RATE)]
     path = tmp_path / "laugh.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(audio.SAMPLE_RATE)
-        out.writeframes((np.clip(np.tile(laugh, 3), -1, 1) * 32767).astype("<i2").tobytes())
+    write_wav(path, np.tile(laugh, 3)[:, None])
     result = run_cli("analyze", str(path), "--format", "json", "--no-save", timeout=300)
     assert result.returncode == 0, result.stderr
     notes = json.loads(result.stdout)["notes"]

@@ -82,6 +82,7 @@ class SpeakerActivity:
     speakers: list[str]
     source: Attribution
     unseparated: str | None = None  # why one channel could not be split, if it could not
+    mics: activity.Mics | None = None  # one mic per speaker: their levels, to judge each word by
 
 
 def who_spoke_when(
@@ -91,9 +92,8 @@ def who_spoke_when(
     channels = recording.speaker_channels
     if channels > 1:
         speakers = [f"S{i + 1}" for i in range(channels)]
-        return SpeakerActivity(
-            activity.channel_activity(recording.samples, speakers), speakers, Attribution.CHANNELS
-        )
+        mics = activity.Mics.measure(recording.samples)
+        return SpeakerActivity(mics.segments(speakers), speakers, Attribution.CHANNELS, mics=mics)
     speech = activity.voice_activity(recording.mono, "S1")
     if not speech:
         return SpeakerActivity([], ["S1"], Attribution.SINGLE)
@@ -149,11 +149,13 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
                 "pas une conversation.",
             )
         )
-    heard = _heard_by(recording.samples, speakers, words) if source is Attribution.CHANNELS else None
+    heard = _heard_by(found.mics, speakers, words) if found.mics else None
     words = turns.assign_words(words, segments, heard)
     utterances = turns.build_utterances(segments, words)
-    if source is Attribution.CHANNELS and words:
-        words = _recheck_overlaps(transcriber, recording.samples, speakers, utterances, words, language)
+    if found.mics and words:
+        words = _recheck_overlaps(
+            transcriber, recording.samples, found.mics, speakers, utterances, words, language
+        )
         utterances = turns.build_utterances(segments, words)
     progress("speakers", 1.0)
     notes += attribution_notes(source, found.unseparated, speakers, segments, lang)
@@ -188,6 +190,7 @@ def _stored_profile(path: Path) -> str | None:
 def _recheck_overlaps(
     transcriber: SpeechToText,
     samples: np.ndarray,
+    mics: activity.Mics,
     speakers: list[str],
     utterances: list[Utterance],
     words: list[Word],
@@ -207,12 +210,12 @@ def _recheck_overlaps(
         recovered = transcriber.transcribe_clips(samples[index], [(u.start, u.end) for u in mine], language)
         redone = _Spans([(u.start, u.end) for u in mine])
         words = [w for w in words if w.speaker != speaker or not redone.cover((w.start + w.end) / 2)]
-        words = _with_own_words(samples, speakers, speaker, recovered, words)
+        words = _with_own_words(mics, speakers, speaker, recovered, words)
     return sorted(words, key=lambda w: w.start)
 
 
 def _with_own_words(
-    samples: np.ndarray, speakers: list[str], speaker: str, recovered: list[Word], words: list[Word]
+    mics: activity.Mics, speakers: list[str], speaker: str, recovered: list[Word], words: list[Word]
 ) -> list[Word]:
     """``words`` with the words ``recovered`` from the speaker's channel alone that are theirs.
 
@@ -224,7 +227,7 @@ def _with_own_words(
     others = [k for k, w in enumerate(words) if w.speaker != speaker]
     echoes = _echoes(recovered, [words[k] for k in others])
     mine, replaced = [], set()
-    for word, heard, echo in zip(recovered, _heard_by(samples, speakers, recovered), echoes):
+    for word, heard, echo in zip(recovered, _heard_by(mics, speakers, recovered), echoes):
         if heard not in (None, speaker):
             continue
         if echo >= 0:
@@ -251,11 +254,11 @@ def _garbled(utterances: list[Utterance], speaker: str) -> list[Utterance]:
     return found
 
 
-def _heard_by(samples: np.ndarray, speakers: list[str], words: Sequence[Word]) -> list[str | None]:
+def _heard_by(mics: activity.Mics, speakers: list[str], words: Sequence[Word]) -> list[str | None]:
     """Word for word, the speaker (one per channel) whose mic alone carries it, or None where
     both or neither do."""
     spans = np.array([(w.start, w.end) for w in words], dtype=np.float64).reshape(-1, 2)
-    return [speakers[c] if c >= 0 else None for c in activity.own_channel(samples, spans).tolist()]
+    return [speakers[c] if c >= 0 else None for c in mics.owner(spans).tolist()]
 
 
 def _echoes(words: list[Word], others: list[Word]) -> list[int]:

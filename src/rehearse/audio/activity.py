@@ -6,7 +6,7 @@ overlaps come from here:
 - one speaker per channel: per-channel energy, with the other person's voice
   leaking into a mic (crosstalk) told apart by its level relative to the
   leaking channel, frame by frame, over each segment, and over each word
-  (:func:`own_channel`);
+  (:class:`Mics`);
 - one channel: Silero VAD (bundled with faster-whisper, reached through
   :mod:`rehearse.transcription.whisper`) finds speech; who said it is left to diarization.
 """
@@ -50,76 +50,72 @@ def frame_power(samples: np.ndarray) -> np.ndarray:
     return np.einsum("...ij,...ij->...i", frames, frames) / hop
 
 
-def frame_levels(samples: np.ndarray) -> np.ndarray:
-    """Level in dBFS of each 10 ms frame, per channel: shape (channels, frames)."""
-    return _smoothed_levels(frame_power(samples))
+@dataclass(frozen=True)
+class Mics:
+    """The levels of a recording made with one mic per speaker, and how much each voice leaks
+    into the other mic, measured once for the whole recording: speech activity, then every
+    word, are judged against them."""
 
+    power: np.ndarray  # mean square of each 10 ms frame, per channel
+    active: np.ndarray  # frames above each channel's noise floor, bleed removed
+    leakage: np.ndarray | None  # dB per channel's voice on the other mic; None unless two
+    settings: ActivitySettings
 
-def channel_activity(
-    samples: np.ndarray, speakers: list[str], settings: ActivitySettings | None = None
-) -> list[Segment]:
-    """Speech segments of each channel's speaker, crosstalk removed, overlaps kept."""
-    settings = settings or ActivitySettings()
-    power = frame_power(samples)
-    levels = _smoothed_levels(power)
-    active = np.stack([_above_noise(row, settings) for row in levels])
-    leakage = _leakage(levels, active) if len(levels) == 2 else None
-    if leakage is not None:
-        active = _without_crosstalk(levels, active, leakage, settings)
-    segments = [
-        Segment(speaker, start, end)
-        for speaker, row in zip(speakers, active)
-        for start, end in _runs(row, settings)
-    ]
-    if leakage is not None and segments:
-        # Frame by frame, a loud stretch of the other voice can beat the leakage; over the whole
-        # segment, bleed shows for what it is: only the other channel carries a voice there.
-        spans = np.array([(s.start, s.end) for s in segments])
-        carrier = _own_channel(power, leakage, spans, settings.crosstalk_margin_db).tolist()
-        segments = [s for s, c in zip(segments, carrier) if c in (-1, speakers.index(s.speaker))]
-    return sorted(segments, key=lambda s: (s.start, s.speaker))
+    @classmethod
+    def measure(cls, samples: np.ndarray, settings: ActivitySettings | None = None) -> Mics:
+        settings = settings or ActivitySettings()
+        power = frame_power(samples)
+        levels = _smoothed_levels(power)
+        active = np.stack([_above_noise(row, settings) for row in levels])
+        leakage = _leakage(levels, active) if len(levels) == 2 else None
+        if leakage is not None:
+            active = _without_crosstalk(levels, active, leakage, settings)
+        return cls(power, active, leakage, settings)
 
+    def segments(self, speakers: list[str]) -> list[Segment]:
+        """Speech segments of each channel's speaker, crosstalk removed, overlaps kept."""
+        segments = [
+            Segment(speaker, start, end)
+            for speaker, row in zip(speakers, self.active)
+            for start, end in _runs(row, self.settings)
+        ]
+        if self.leakage is not None and segments:
+            # Frame by frame, a loud stretch of the other voice can beat the leakage; over the
+            # whole segment, bleed shows for what it is: only the other channel carries a voice.
+            carrier = self.owner(np.array([(s.start, s.end) for s in segments])).tolist()
+            segments = [s for s, c in zip(segments, carrier) if c in (-1, speakers.index(s.speaker))]
+        return sorted(segments, key=lambda s: (s.start, s.speaker))
 
-def own_channel(
-    samples: np.ndarray, spans: np.ndarray, settings: ActivitySettings | None = None
-) -> np.ndarray:
-    """For each span (start, end) in seconds of a two-channel recording, the index of the one
-    channel carrying a voice of its own there; -1 when both do (people talking at once) or
-    neither does.
+    def owner(self, spans: np.ndarray) -> np.ndarray:
+        """For each span (start, end) in seconds, the index of the one channel carrying a voice
+        of its own there; -1 when both do (people talking at once) or neither does, or when
+        there are not two channels.
 
-    A voice bleeds into the other mic attenuated by a leakage this recording measures. Over a
-    span, a channel carries its own voice when its power stands ``crosstalk_margin_db`` above
-    what the other channel's bleed and its own noise floor explain. The mic a voice is spoken
-    into stands about twice the leakage above that (its bleed leaks back weaker still); the mic
-    it only leaks into, by nothing. This holds whatever the gains of the two mics, and a
-    "mm-hmm" said over the other's speech still stands above the bleed on its own mic.
-    """
-    settings = settings or ActivitySettings()
-    power = frame_power(samples)
-    levels = _smoothed_levels(power)
-    active = np.stack([_above_noise(row, settings) for row in levels])
-    return _own_channel(power, _leakage(levels, active), spans, settings.crosstalk_margin_db)
-
-
-def _own_channel(power: np.ndarray, leakage: np.ndarray, spans: np.ndarray, margin_db: float) -> np.ndarray:
-    owner = np.full(len(spans), -1, dtype=np.int64)
-    frames = power.shape[-1]
-    if frames == 0 or not len(spans):
+        A voice bleeds into the other mic attenuated by the leakage. Over a span, a channel
+        carries its own voice when its power stands ``crosstalk_margin_db`` above what the other
+        channel's bleed and its own noise floor explain. The mic a voice is spoken into stands
+        about twice the leakage above that (its bleed leaks back weaker still); the mic it only
+        leaks into, by nothing. This holds whatever the gains of the two mics, and a "mm-hmm"
+        said over the other's speech still stands above the bleed on its own mic.
+        """
+        owner = np.full(len(spans), -1, dtype=np.int64)
+        frames = self.power.shape[-1]
+        if self.leakage is None or frames == 0 or not len(spans):
+            return owner
+        # Mean power over each span from cumulative sums: a long recording has a million words.
+        lo = np.clip(np.floor(spans[:, 0] / FRAME_SECONDS).astype(np.int64), 0, frames - 1)
+        hi = np.clip(np.ceil(spans[:, 1] / FRAME_SECONDS).astype(np.int64), lo + 1, frames)
+        # In float64: differences of float32 running sums lose a quiet word on a long recording.
+        total = np.concatenate([np.zeros((2, 1)), np.cumsum(self.power, axis=-1, dtype=np.float64)], axis=-1)
+        mean = (total[:, hi] - total[:, lo]) / (hi - lo)
+        floor = np.percentile(self.power, 10, axis=-1)  # the noise floor, as speech activity takes it
+        # What each channel would hold with no voice of its own: the other's voice as it leaks
+        # in, and noise.
+        explained = 10 ** (self.leakage[::-1, None] / 10) * mean[::-1] + floor[:, None]
+        carries = _db(mean) - _db(explained) >= self.settings.crosstalk_margin_db
+        owner[carries[0] & ~carries[1]] = 0
+        owner[carries[1] & ~carries[0]] = 1
         return owner
-    # Mean power over each span from cumulative sums: a long recording has a million words.
-    lo = np.clip(np.floor(spans[:, 0] / FRAME_SECONDS).astype(np.int64), 0, frames - 1)
-    hi = np.clip(np.ceil(spans[:, 1] / FRAME_SECONDS).astype(np.int64), lo + 1, frames)
-    # In float64: differences of float32 running sums lose a quiet word on a long recording.
-    total = np.concatenate([np.zeros((2, 1)), np.cumsum(power, axis=-1, dtype=np.float64)], axis=-1)
-    mean = (total[:, hi] - total[:, lo]) / (hi - lo)
-    floor = np.percentile(power, 10, axis=-1)  # the noise floor, as speech activity takes it
-    # What each channel would hold with no voice of its own: the other's voice as it leaks in,
-    # and noise.
-    explained = 10 ** (leakage[::-1, None] / 10) * mean[::-1] + floor[:, None]
-    carries = _db(mean) - _db(explained) >= margin_db
-    owner[carries[0] & ~carries[1]] = 0
-    owner[carries[1] & ~carries[0]] = 1
-    return owner
 
 
 def voice_activity(

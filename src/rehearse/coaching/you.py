@@ -229,7 +229,8 @@ def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | Non
     return speakers
 
 
-# What a cue says of a speaker, when they have more of it and when they have less.
+# What a cue says of a speaker, when they have more of it and when they have less. The French
+# has no participle to agree: a speaker's label may be "Personne 1" as well as "Vous".
 _SAYS = {
     "asks": (
         ("asked more questions", "a posé plus de questions"),
@@ -239,14 +240,17 @@ _SAYS = {
         ("spent more time answering", "a passé plus de temps à répondre"),
         ("spent less time answering", "a passé moins de temps à répondre"),
     ),
-    "opens": (("opened with a welcome", "a ouvert par un accueil"), ("was welcomed", "a été accueilli")),
+    "opens": (
+        ("opened with a welcome", "a ouvert par un accueil"),
+        ("was welcomed", "a reçu l'accueil de l'autre"),
+    ),
     "offers": (
         ("invited the other's questions", "a invité l'autre à poser ses questions"),
-        ("was invited to ask questions", "a été invité à poser ses questions"),
+        ("was invited to ask questions", "a reçu l'invitation à poser ses questions"),
     ),
     "thanks": (
         ("thanked the other for their time", "a remercié l'autre pour son temps"),
-        ("was thanked for their time", "a été remercié pour son temps"),
+        ("was thanked for their time", "a reçu des remerciements pour son temps"),
     ),
 }
 
@@ -311,7 +315,7 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
         return say(
             lang,
             f"{label} is taken to be you ({sure} sure: {why}); --me {other} says otherwise.",
-            f"{label} est considéré comme vous (sûr à {sure} : {why}) ; --me {other} pour corriger.",
+            f"rehearse considère que {label} est vous (sûr à {sure} : {why}) ; --me {other} pour corriger.",
         )
     return say(
         lang,

@@ -172,10 +172,10 @@ def _heard_as_many(
     embeddings: np.ndarray, windows: list[tuple[int, int]], count: int, settings: DiarizationSettings
 ) -> bool:
     """Whether the voices themselves give ``count`` speakers: always, unless ``--speakers``
-    forced the count; then only when rehearse, left to itself, finds as many and finds them
+    forced two or more; then only when rehearse, left to itself, finds as many and finds them
     stable. A forced split of voices it cannot tell apart follows whatever else differs (a
     line, music behind one part), and none of it is sure."""
-    if not settings.speakers:
+    if not settings.speakers or count == 1:  # one person: nothing to tell apart
         return True
     free = replace(settings, speakers=None)
     own = _cluster(embeddings, windows, free)
@@ -274,12 +274,6 @@ def _full(windows: list[tuple[int, int]], settings: DiarizationSettings) -> np.n
     return full if full.sum() >= 2 else np.ones(len(windows), bool)
 
 
-def _voters(
-    embeddings: np.ndarray, windows: list[tuple[int, int]], settings: DiarizationSettings
-) -> np.ndarray:
-    return embeddings[_full(windows, settings)]
-
-
 @dataclass(frozen=True)
 class _Resampling:
     stability: float  # median share of voting windows labelled alike by a half and the whole
@@ -306,7 +300,7 @@ def _resample(
             continue
         redone = _matched(labels, np.argmax(embeddings @ _cluster(embeddings[half], kept, forced).T, axis=1))
         same = redone == labels
-        shares.append(float(np.mean(same[full])) if full.any() else float(np.mean(same)))
+        shares.append(float(np.mean(same[full])))
         alike.append(same)
     if not shares:
         return _Resampling(1.0, np.ones(len(windows)))
@@ -333,7 +327,7 @@ def _cluster(
     embeddings: np.ndarray, windows: list[tuple[int, int]], settings: DiarizationSettings
 ) -> np.ndarray:
     """One centroid per speaker, ordered by first appearance."""
-    voters = _voters(embeddings, windows, settings)
+    voters = embeddings[_full(windows, settings)]
     counts = [settings.speakers] if settings.speakers else range(1, settings.max_speakers + 1)
     chosen = voters.mean(axis=0, keepdims=True)
     for k in counts:

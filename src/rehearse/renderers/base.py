@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rehearse.analyzers.base import UNCERTAIN_MARK
+from rehearse.analyzers.base import UNCERTAIN_MARK, marked
 from rehearse.coaching import situations as profiles
 from rehearse.conversation import UNCERTAIN_SHARE
 from rehearse.i18n import say
@@ -158,9 +158,9 @@ def top_advice(report: dict, limit: int = 3) -> list[str]:
     """The first pieces of advice: missed targets first, then at most one per analyzer before a
     second from any."""
     lang = report.get("report_language", "en")
-    unsure = f" {UNCERTAIN_MARK}" if figures_uncertain(report) else ""
+    unsure = figures_uncertain(report)
     picked = [
-        f"{item['label']}{say(lang, ':', ' :')} {item['shown']}{unsure} "
+        f"{item['label']}{say(lang, ':', ' :')} {marked(item['shown'], unsure)} "
         f"({say(lang, 'target', 'objectif')} {item['target']}). "
         f"{item['advice']}"
         for item in missed_targets(report)
