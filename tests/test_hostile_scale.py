@@ -152,19 +152,25 @@ def reference_events(
         if u.backchannel:
             backchannels.append({"time": u.start, "speaker": u.speaker, "text": u.text})
             continue
+        if not interruptions._takes_floor(u):
+            continue
         host = next(
             (
                 h
                 for h in ordered
                 if h.speaker != u.speaker
                 and not h.backchannel
+                and interruptions._takes_floor(h)
                 and h.start + options["simultaneous_start"] < u.start < h.end
             ),
             None,
         )
         if host is not None:
-            if host.end - u.start <= options["terminal_grace"] and not lexicon.sounds_unfinished(
-                interruptions._said_before(host, u.start + options["terminal_grace"])
+            if host.end - u.start <= options["last_syllable"] or (
+                host.end - u.start <= options["terminal_grace"]
+                and not lexicon.sounds_unfinished(
+                    interruptions._said_before(host, u.start + options["terminal_grace"])
+                )
             ):
                 terminal += 1
                 continue
@@ -174,7 +180,11 @@ def reference_events(
             )
         elif approximate:
             previous = next(
-                (h for h in reversed(ordered[:index]) if h.speaker != u.speaker and not h.backchannel),
+                (
+                    h
+                    for h in reversed(ordered[:index])
+                    if h.speaker != u.speaker and not h.backchannel and interruptions._takes_floor(h)
+                ),
                 None,
             )
             if (
@@ -455,6 +465,7 @@ def test_interruptions_match_the_reference(approximate):
         options = {
             "simultaneous_start": rnd.choice([0.0, 0.2, 1.0]),
             "terminal_grace": rnd.choice([0.0, 0.5, 2.0]),
+            "last_syllable": rnd.choice([0.0, 0.25, 1.0]),
             "silent_gap": rnd.choice([0.0, 0.2, 1.0]),
             "context_words": 8,
         }

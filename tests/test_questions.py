@@ -83,3 +83,70 @@ def test_french_statements(text):
 def test_unknown_language_tries_both_rule_sets():
     assert classify("Pourquoi avez-vous choisi ce poste", None).kind == "open"
     assert classify("Did you enjoy it", None).kind == "closed"
+
+
+@pytest.mark.parametrize(
+    "text, language, kind, form",
+    [
+        # which / quel + noun: open unless the noun asks for one fact.
+        ("Quelles décisions avez-vous prises ?", "fr", "open", "wh"),
+        ("Quelle conclusion tirez-vous de cette situation ?", "fr", "open", "wh"),
+        ("Quels obstacles avez-vous rencontrés", "fr", "open", "wh"),  # no "?"
+        ("À quelle heure commence la journée ?", "fr", "closed", "wh"),
+        ("Quel est votre salaire actuel ?", "fr", "closed", "wh"),
+        ("Quel âge avez-vous ?", "fr", "closed", "wh"),
+        ("Which obstacles did you face?", "en", "open", "wh"),
+        ("Which obstacles did you face", "en", "open", "wh"),
+        ("What decisions did you make on that project?", "en", "open", "wh"),
+        ("What does your day look like?", "en", "open", "wh"),
+        ("What time do you start?", "en", "closed", "wh"),
+        ("What is your name?", "en", "closed", "wh"),
+        # A discourse marker before the question does not hide it.
+        ("But how did you convince them?", "en", "open", "wh"),
+        ("And so why did you leave", "en", "open", "wh"),
+        ("Et pourquoi avez-vous choisi ce poste ?", "fr", "open", "wh"),
+        ("Alors, comment avez-vous fait ?", "fr", "open", "wh"),
+        ("Mais quand pouvez-vous commencer ?", "fr", "closed", "wh"),
+        ("You know what, how did you convince them?", "en", "open", "wh"),
+        # The voice rose at the end of a sentence Whisper closed with a full stop.
+        ("Vous avez fini.", "fr", "closed", "declarative"),
+    ],
+)
+def test_harder_forms(text, language, kind, form):
+    found = classify(text, language, rising=text == "Vous avez fini.")
+    assert found is not None and (found.kind, found.form) == (kind, form)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("You know what I mean?", "en"),
+        ("You know what, Ann, it's like, I mean,", "en"),
+        ("You know what, Anne?", "en"),
+        ("It was hard, you know?", "en"),
+        ("Tu vois ?", "fr"),
+        ("C'était compliqué, tu vois ?", "fr"),
+        ("Tu sais quoi, j'ai dit non.", "fr"),
+        ("Vous avez fini.", "fr"),  # the same words, said falling
+        ("Commentaire suivant.", "fr"),  # "comment" is a whole word only
+    ],
+)
+def test_asks_nothing(text, language):
+    assert classify(text, language) is None
+
+
+def test_a_grammar_file_adds_a_language(monkeypatch):
+    import tomllib
+
+    from rehearse.language.questions import Grammar, grammars
+
+    assert set(grammars()) >= {"en", "fr"}
+    spanish = Grammar.parse(
+        tomllib.loads(
+            'open_words = ["cómo", "por qué"]\nfact_words = ["cuándo"]\n'
+            'auxiliaries = ["has", "es"]\nalternative = "o"\n'
+        )
+    )
+    monkeypatch.setitem(grammars(), "es", spanish)
+    assert classify("Cómo has resuelto el problema?", "es") == classify("How did you solve it?", "en")
+    assert classify("Cuándo empiezas?", "es").kind == "closed"

@@ -17,16 +17,21 @@ def words(n: int, word: str) -> str:
 
 
 # A job interview as Whisper hears one: the interviewer's welcome comes out as a question, the
-# candidate opens answers with "You know what?" and "Right?", and asks two questions at the end.
-# Counting question marks, the candidate asks more (6 to 5).
+# candidate echoes each question before answering ("Why I left?"), and asks two at the end.
+# Counting questions, the candidate asks more (6 to 5).
 JOB = {
     "en": (
         ("A", 0, 6, "Thanks for coming in today? Tell me about yourself."),
-        ("B", 6.5, 60, "You know what? I have led data teams for six years. Honestly? " + words(100, "data")),
+        (
+            "B",
+            6.5,
+            60,
+            "Where to start? I have led data teams for six years. Honestly? " + words(100, "data"),
+        ),
         ("A", 60.5, 63, "Why did you leave?"),
-        ("B", 63.5, 100, "Right? The company stopped building things. " + words(80, "build")),
+        ("B", 63.5, 100, "Why I left? The company stopped building things. " + words(80, "build")),
         ("A", 100.5, 103, "How do you handle conflict?"),
-        ("B", 103.5, 140, "You know what? I listen first. " + words(80, "listen")),
+        ("B", 103.5, 140, "Conflict? I listen first. " + words(80, "listen")),
         ("A", 140.5, 143, "Do you have any questions for us?"),
         ("B", 143.5, 150, "Yes. What does a typical day look like?"),
         ("A", 150.5, 160, "Meetings in the morning, then focused work."),
@@ -40,13 +45,18 @@ JOB = {
             "B",
             6.5,
             60,
-            "Vous savez quoi ? J'ai dirigé des équipes pendant six ans. Franchement ? "
+            "Par où commencer ? J'ai dirigé des équipes pendant six ans. Franchement ? "
             + words(100, "données"),
         ),
         ("A", 60.5, 63, "Pourquoi avez-vous quitté votre poste ?"),
-        ("B", 63.5, 100, "Vous voyez ? L'entreprise ne construisait plus rien. " + words(80, "produit")),
+        (
+            "B",
+            63.5,
+            100,
+            "Pourquoi je suis parti ? L'entreprise ne construisait plus rien. " + words(80, "produit"),
+        ),
         ("A", 100.5, 103, "Comment gérez-vous les conflits ?"),
-        ("B", 103.5, 140, "Vous savez quoi ? J'écoute d'abord. " + words(80, "écoute")),
+        ("B", 103.5, 140, "Les conflits ? J'écoute d'abord. " + words(80, "écoute")),
         ("A", 140.5, 143, "Avez-vous des questions pour nous ?"),
         ("B", 143.5, 150, "Oui. Comment se passe une journée type ?"),
         ("A", 150.5, 160, "Des réunions le matin, puis du travail au calme."),

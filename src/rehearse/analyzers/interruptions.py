@@ -1,7 +1,8 @@
 """Interruptions: who started talking while the other held the floor.
 
-Following conversation analysis (docs/metrics.md#interruptions): backchannels and
-terminal overlaps (the other was finishing) are not interruptions. An
+Following conversation analysis (docs/metrics.md#interruptions): backchannels,
+terminal overlaps (the other was finishing) and sounds without words (a laugh, a
+breath, a cough) are not interruptions. An
 interruption is *successful* when the first speaker stops and the floor changes,
 *unsuccessful* when the first speaker carries on and the interrupter drops out.
 With one channel per speaker overlaps are measured; otherwise they are inferred
@@ -68,6 +69,15 @@ class Interruptions(Analyzer):
             "count as normal turn-taking, not an interruption (call-ai-metrics uses 0.5 s).",
             minimum=0,
             maximum=10,
+        ),
+        Option(
+            "last_syllable",
+            0.25,
+            "Seconds of overlap with the very end of the other's utterance that never count as an "
+            "interruption, however it ends: too short to cut anything off (Whisper often ends a "
+            "finished sentence with a comma).",
+            minimum=0,
+            maximum=5,
         ),
         Option(
             "simultaneous_start",
@@ -177,10 +187,14 @@ def _events(
         if u.backchannel:
             backchannels.append({"time": u.start, "speaker": u.speaker, "text": u.text})
             continue
+        if not _takes_floor(u):
+            continue
         host = hosts.first(u.start, u.speaker)
         if host is not None:
-            if host.end - u.start <= options["terminal_grace"] and not lexicon.sounds_unfinished(
-                _said_before(host, u.start + options["terminal_grace"])
+            left = host.end - u.start
+            if left <= options["last_syllable"] or (
+                left <= options["terminal_grace"]
+                and not lexicon.sounds_unfinished(_said_before(host, u.start + options["terminal_grace"]))
             ):
                 terminal += 1
             else:
@@ -222,7 +236,7 @@ class _Hosts:
         ordered = self.ordered
         while self.begun < len(ordered) and ordered[self.begun].start + self.lead < time:
             h = ordered[self.begun]
-            if not h.backchannel:
+            if not h.backchannel and _takes_floor(h):
                 queue = self.going.setdefault(h.speaker, deque())
                 if not queue:
                     heapq.heappush(self.heads, (self.begun, h.speaker))
@@ -244,6 +258,12 @@ class _Hosts:
         if mine is not None:
             heapq.heappush(self.heads, mine)
         return found
+
+
+def _takes_floor(u: Utterance) -> bool:
+    """Whether an utterance says words: a laugh, a breath, a cough or a click neither
+    interrupts nor holds a floor to be interrupted."""
+    return bool(u.words) and not lexicon.only_sounds([u.text])
 
 
 def _said_before(u: Utterance, time: float) -> str:

@@ -1,24 +1,40 @@
-"""The grammar of questions in French and English: is a sentence a question, open or closed?
+"""The grammar of questions: is a sentence a question, open or closed?
 
 Whisper both drops and invents question marks, so punctuation is one clue among
 syntax ones (docs/metrics.md#questions):
 
 - *open* questions invite an explanation: how / why / what…, "tell me about",
-  comment / pourquoi / qu'est-ce que / en quoi, "parlez-moi de";
+  comment / pourquoi / qu'est-ce que / en quoi, "parlez-moi de", and which / quel + a
+  noun that asks for an account ("Quelles décisions avez-vous prises ?");
 - *closed* ones call for yes/no, a choice or a single fact: auxiliary first,
   "est-ce que", subject-verb inversion, or-questions, tags, when / where / who /
-  how many, and statements said as questions.
+  how many, which / quel + a noun of one fact (heure, âge, name…), and statements said
+  as questions;
+- rhetorical tags and openers ("you know what I mean?", "You know what, …", "tu vois ?")
+  ask nothing, and a discourse marker before the question ("But how…", "Et pourquoi…")
+  does not hide it.
+
+The words and patterns of each language live in ``grammar/<code>.toml``; the rules below
+read them, so a file adds a language.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, fields
+from functools import cache
+from importlib import resources
 from operator import attrgetter
 from typing import Any
 
 from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
 from rehearse.language.lexicon import normalise, tokens
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -27,183 +43,199 @@ class Question:
     form: str  # "wh" | "prompt" | "yes-no" | "choice" | "tag" | "declarative"
 
 
-# --- English -----------------------------------------------------------------
-EN_AUX = frozenset(
-    [
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "can",
-        "could",
-        "would",
-        "will",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "have",
-        "has",
-        "had",
-        "don't",
-        "doesn't",
-        "didn't",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "weren't",
-        "can't",
-        "couldn't",
-        "wouldn't",
-        "won't",
-        "shouldn't",
-        "haven't",
-        "hasn't",
-        "hadn't",
-    ]
-)
-EN_SUBJECTS = frozenset(
-    [
-        "you",
-        "i",
-        "we",
-        "they",
-        "he",
-        "she",
-        "it",
-        "there",
-        "that",
-        "this",
-        "these",
-        "those",
-        "your",
-        "the",
-        "a",
-        "an",
-        "any",
-        "anyone",
-        "someone",
-    ]
-)
-EN_OPEN_WH = frozenset(["how", "why", "what"])
-EN_CLOSED_WH = frozenset(["when", "where", "who", "whom", "whose", "which"])
-EN_FACTUAL_HOW = frozenset(["many", "much", "long", "old", "often", "far", "soon"])
-EN_FACTUAL_WHAT = frozenset(["time", "year", "date", "day", "age"])
-EN_PROMPTS = re.compile(
-    r"\b(tell(ing)? me (about|more)|walk(ing)? me through|talk(ing)? me through|describe|describing|"
-    r"explain|explaining|help me understand|"
-    r"give me an example|share (an|a|some) example|what do you think|how do you feel)\b"
-)
-EN_TAGS = re.compile(r",\s*(right|isn't it|aren't you|don't you|didn't you|isn't that|correct|ok|okay)\s*\?$")
-
-# --- French ------------------------------------------------------------------
-FR_INVERSION = re.compile(r"\b[\w']+-(t-)?(vous|tu|il|elle|ils|elles|on|je)\b")
-FR_OPEN_STARTS = (
-    "comment",
-    "pourquoi",
-    "qu'est-ce",
-    "que pensez",
-    "que penses",
-    "en quoi",
-    "dans quelle mesure",
-    "à quel point",
-    "de quelle manière",
-    "de quelle façon",
-)
-FR_CLOSED_WH = (
-    "quand",
-    "où",
-    "combien",
-    "qui",
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-    "lequel",
-    "laquelle",
-    "à quelle heure",
-)
-FR_PROMPTS = re.compile(
-    r"^(parlez|parle|racontez|raconte|dites|dis|expliquez|explique|décrivez|décris|"
-    r"présentez|présente)(-(moi|nous|vous))?\b"
-)
-FR_TAGS = re.compile(r"(n'est-ce pas|hein|non|d'accord|c'est ça)\s*\?$")
+def _starts(phrases: list[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of ``phrases`` at the start of a sentence, as whole words."""
+    if not phrases:
+        return None
+    longest_first = sorted(phrases, key=len, reverse=True)
+    return re.compile(
+        "^(?:" + "|".join(re.escape(p) + (r"(?!\w)" if p[-1].isalnum() else "") for p in longest_first) + ")"
+    )
 
 
-def classify(sentence: str, language: str | None) -> Question | None:
+@dataclass(frozen=True)
+class Grammar:
+    """One language's way of asking, read from its ``grammar/<code>.toml``."""
+
+    not_asked: re.Pattern[str] | None
+    openers: re.Pattern[str] | None
+    trailing_tags: re.Pattern[str] | None
+    discourse_markers: re.Pattern[str] | None
+    tags: re.Pattern[str] | None
+    prompts: re.Pattern[str] | None
+    prompt_openers: frozenset[str]
+    open_words: re.Pattern[str] | None
+    fact_words: re.Pattern[str] | None
+    choosers: re.Pattern[str] | None
+    fact_nouns: frozenset[str]
+    determiners: frozenset[str]
+    copulas: frozenset[str]
+    fact_after_how: frozenset[str]
+    auxiliaries: frozenset[str]
+    subjects: frozenset[str]
+    inversion: re.Pattern[str] | None
+    asking: re.Pattern[str] | None
+    in_place: re.Pattern[str] | None
+    yes_no_starts: re.Pattern[str] | None
+    alternative: str
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Grammar:
+        def pattern(key: str) -> re.Pattern[str] | None:
+            return re.compile(data[key]) if data.get(key) else None
+
+        markers = _starts(data.get("discourse_markers", []))
+        return cls(
+            not_asked=pattern("not_asked"),
+            openers=pattern("openers"),
+            trailing_tags=pattern("trailing_tags"),
+            # "Mais, alors, pourquoi…": markers are taken off one after another, commas with them.
+            discourse_markers=re.compile(markers.pattern + r"[,.]?\s+") if markers else None,
+            tags=pattern("tags"),
+            prompts=pattern("prompts"),
+            prompt_openers=frozenset(data.get("prompt_openers", [])),
+            open_words=_starts(data.get("open_words", [])),
+            fact_words=_starts(data.get("fact_words", [])),
+            choosers=_starts(data.get("choosers", [])),
+            fact_nouns=frozenset(data.get("fact_nouns", [])),
+            determiners=frozenset(data.get("determiners", [])),
+            copulas=frozenset(data.get("copulas", [])),
+            fact_after_how=frozenset(data.get("fact_after_how", [])),
+            auxiliaries=frozenset(data.get("auxiliaries", [])),
+            subjects=frozenset(data.get("subjects", [])),
+            inversion=pattern("inversion"),
+            asking=pattern("asking"),
+            in_place=pattern("in_place"),
+            yes_no_starts=_starts(data.get("yes_no_starts", [])),
+            alternative=f" {data['alternative']} " if data.get("alternative") else "\0",
+        )
+
+
+@cache
+def grammars() -> dict[str, Grammar]:
+    """Every language with a grammar file, by its code."""
+    folder = resources.files("rehearse.language") / "grammar"
+    return {
+        entry.name.removesuffix(".toml"): Grammar.parse(tomllib.loads(entry.read_text(encoding="utf-8")))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    }
+
+
+def classify(sentence: str, language: str | None, rising: bool = False) -> Question | None:
     """Return the question a sentence asks, or ``None`` for a statement.
 
-    ``language`` picks the rules ("en", "fr"); any other value tries both.
+    ``language`` picks the grammar ("en", "fr"); any other value tries every one.
+    ``rising``: the voice rose at its end, which asks as a question mark does.
     """
     text = normalise(sentence)
     if not tokens(text):
         return None
-    marked = text.rstrip().endswith("?")
-    for rule in _RULES.get(language or "", (_french, _english)):
-        found = rule(text, marked)
+    known = grammars()
+    for grammar in (known[language],) if language in known else known.values():
+        found = _last_clause(grammar, text, rising) or _read(grammar, text, rising)
         if found:
             return found
+    return None
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+")
+
+
+def _last_clause(grammar: Grammar, text: str, rising: bool) -> Question | None:
+    """The question asked after a leading clause: "Selon vous, quelles sont…", "When you work on
+    several projects, how do you choose?", "Vous, comment voyez-vous…". A spoken question puts
+    what it asks last, so a clause that asks by its own words says what the sentence asks; a
+    question mark alone does not (it is the whole sentence's)."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    for start in reversed(breaks[-4:]):  # the last clause that asks
+        found = _read(grammar, text[start:], rising)
+        if found and found.form != "declarative":
+            return found
+    return None
+
+
+def _read(grammar: Grammar, text: str, rising: bool) -> Question | None:
+    if grammar.not_asked and grammar.not_asked.search(text):
+        return None
+    marked = rising
+    if grammar.openers and (opened := grammar.openers.sub("", text, count=1)) != text:
+        # "You know what, Ann?": the question mark went to the opener; what follows asks
+        # only by its own syntax.
+        text, marked = opened.rstrip(" ?"), False
+    if grammar.trailing_tags:
+        text = grammar.trailing_tags.sub("", text, count=1)
+    marked = marked or text.rstrip().endswith("?")
+    if grammar.discourse_markers:
+        while (stripped := grammar.discourse_markers.sub("", text, count=1)) != text:
+            text = stripped
+    words = tokens(text)
+    if not words:
+        return None
+    first = words[0]
+    if (
+        grammar.prompts
+        and (
+            not grammar.prompt_openers
+            or marked
+            or first in grammar.prompt_openers
+            or first in grammar.auxiliaries
+        )
+        and grammar.prompts.search(text)  # the pattern last: searching is the costly part
+    ):
+        return Question("open", "prompt")
+    if grammar.tags and marked and grammar.tags.search(text):
+        return Question("closed", "tag")
+    head = " ".join(words[:6])
+    asked_by_syntax = any(p is not None and p.search(head) for p in (grammar.asking, grammar.inversion))
+    if grammar.yes_no_starts and grammar.yes_no_starts.match(text):
+        return Question("closed", _yes_no(grammar, text))
+    for pattern, opens in ((grammar.choosers, True), (grammar.open_words, True), (grammar.fact_words, False)):
+        start = pattern.match(text) if pattern else None
+        if start:
+            return _wh(
+                grammar,
+                tokens(text[start.end() :]),
+                opens,
+                pattern is grammar.choosers,
+                marked or asked_by_syntax,
+            )
+    if first in grammar.auxiliaries and len(words) > 1 and words[1] in grammar.subjects:
+        return Question("closed", _yes_no(grammar, text))
+    if grammar.inversion and grammar.inversion.search(" ".join(words[:4])):
+        return Question("closed", _yes_no(grammar, text))
+    if marked and grammar.in_place and grammar.in_place.search(text):
+        return Question("open", "wh")
     return Question("closed", "declarative") if marked else None
 
 
-def _english(text: str, marked: bool) -> Question | None:
-    words = tokens(text)
-    first, second = words[0], words[1] if len(words) > 1 else ""
-    if (
-        marked
-        or first in EN_AUX
-        or first
-        in {"tell", "walk", "talk", "describe", "explain", "help", "give", "share", "what", "how", "so"}
-    ) and EN_PROMPTS.search(text):  # the pattern last: searching is the costly part
-        return Question("open", "prompt")
-    if marked and EN_TAGS.search(text):
-        return Question("closed", "tag")
-    if first in EN_OPEN_WH or first in EN_CLOSED_WH:
-        if not (
-            marked
-            or second in EN_AUX
-            or second in {"'s", "s"}
-            or (first == "how" and second in EN_FACTUAL_HOW)
-        ):
-            return None  # "What I mean is…", "When I joined…"
-        factual = (
-            first in EN_CLOSED_WH
-            or (first == "how" and second in EN_FACTUAL_HOW)
-            or (first == "what" and second in EN_FACTUAL_WHAT)
+def _yes_no(grammar: Grammar, text: str) -> str:
+    return "choice" if grammar.alternative in text else "yes-no"
+
+
+def _wh(grammar: Grammar, rest: tuple[str, ...], opens: bool, chooser: bool, asked: bool) -> Question | None:
+    """A question opened by a question word, followed by the words ``rest``."""
+    following = rest[0] if rest else ""
+    if chooser:
+        # The noun comes first, or after "is" and a determiner: "What is your name", but not
+        # after "does": "What does your day look like" asks about the day.
+        skipped = 1 if following in grammar.copulas else 0
+        while skipped < len(rest) and rest[skipped] in grammar.determiners:
+            skipped += 1
+        # An adjective may come first: "What was your last salary?"
+        nouns = {re.sub(r"^[ld]'", "", word) for word in rest[skipped : skipped + 2]}
+        # "Which obstacles did you face", "Quel est votre rôle": the verb comes after the noun.
+        asked = (
+            asked or following in grammar.auxiliaries or (len(rest) > 1 and rest[1] in grammar.auxiliaries)
         )
-        return Question("closed" if factual else "open", "wh")
-    if first in EN_AUX and second in EN_SUBJECTS:
-        return Question("closed", "choice" if " or " in text else "yes-no")
-    return None
-
-
-def _french(text: str, marked: bool) -> Question | None:
-    words = tokens(text)
-    head = " ".join(words[:6])
-    if FR_PROMPTS.search(text):
-        return Question("open", "prompt")
-    if marked and FR_TAGS.search(text):
-        return Question("closed", "tag")
-    if text.startswith(("qu'est-ce", "qu’est-ce")):
-        return Question("open", "wh")
-    if text.startswith(("est-ce que", "est-ce qu'")):
-        return Question("closed", "choice" if " ou " in text else "yes-no")
-    asks = marked or "est-ce" in head or bool(FR_INVERSION.search(head))
-    if text.startswith(FR_OPEN_STARTS):
-        return Question("open", "wh") if asks else None  # "Comment dire…" ; "Comme…" never matches
-    if text.startswith(FR_CLOSED_WH) and (words[0] in FR_CLOSED_WH or text.startswith("à quelle")):
-        return Question("closed", "wh") if asks else None  # "Quand je suis arrivé, …"
-    if FR_INVERSION.search(" ".join(words[:4])):
-        return Question("closed", "choice" if " ou " in text else "yes-no")
-    return None
-
-
-_RULES = {"en": (_english,), "fr": (_french,)}
+        opens = not nouns & grammar.fact_nouns
+    else:
+        asked = asked or following in grammar.auxiliaries
+        if following in grammar.fact_after_how:
+            asked, opens = True, False
+    if not asked:
+        return None  # "What I mean is…", "Quand je suis arrivé, …"
+    return Question("open" if opens else "closed", "wh")
 
 
 def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
