@@ -34,7 +34,7 @@ from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import report_language, say
-from rehearse.language import lexicon
+from rehearse.language import lexicon, scripts
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
@@ -105,6 +105,12 @@ def who_spoke_when(
     return SpeakerActivity(diarization.segments, diarization.speakers, Attribution.VOICES)
 
 
+def _without_debris(words: list[Word], language: str | None) -> tuple[list[Word], int]:
+    """The words without the decoding debris (:mod:`rehearse.language.scripts`), and how many went."""
+    kept = [w for w in words if not scripts.foreign(w.text, language)]
+    return kept, len(words) - len(kept)
+
+
 def transcribe_recording(path: str | Path, options: Options, progress: Progress = _quiet) -> Conversation:
     """Turn a recording into a conversation: words, who spoke when, utterances and turns."""
     # Everything that can be refused is checked before minutes of work: the plugins named,
@@ -122,17 +128,24 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
     segments, speakers, source = found.segments, found.speakers, found.source
 
     words, language, probability, notes = [], options.language, None, []
+    invented: list[str] = []
     if segments:
         result = transcriber.transcribe(recording.mono, lambda f: progress("transcribe", f))
         words, language, probability = result.words, result.language, result.language_probability
-        if result.dropped:
-            notes.append(
-                f"ignored {len(result.dropped)} phrase(s) Whisper invents on silence: "
-                + "; ".join(result.dropped[:3])
-            )
+        invented = result.dropped
     progress("transcribe", 1.0)
 
     lang = report_language(language, options.report_language)
+    if invented:
+        shown = "; ".join(invented[:3])
+        notes.append(
+            say(
+                lang,
+                f"Phrases Whisper invents on silence, ignored: {len(invented)} ({shown})",
+                f"Phrases que Whisper invente sur le silence, ignorées : {len(invented)} ({shown})",
+            )
+        )
+    words, debris = _without_debris(words, language)
     if recording.info.damage is not None:
         notes.append(decode.damage_note(recording.info.damage, lang))
     telephone = decode.telephone_note(recording.info, lang) if segments else None
@@ -156,7 +169,19 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         words = _recheck_overlaps(
             transcriber, recording.samples, found.mics, speakers, utterances, words, language
         )
+        words, more = _without_debris(words, language)
+        debris += more
         utterances = turns.build_utterances(segments, words)
+    if debris:
+        notes.append(
+            say(
+                lang,
+                f"{debris} word(s) dropped: broken characters or letters of another script, "
+                "debris of the speech model's decoding.",
+                f"{debris} mot(s) écarté(s) : caractères cassés ou lettres d'une autre écriture, "
+                "débris du décodage du modèle de parole.",
+            )
+        )
     progress("speakers", 1.0)
     notes += attribution_notes(source, found.unseparated, speakers, segments, lang)
     me = _find_me(recording, found, options)
