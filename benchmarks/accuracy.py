@@ -56,6 +56,7 @@ from rehearse.diarization import scoring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "audio"
+ANNOTATIONS = Path(__file__).resolve().parent / "corpus" / "annotations"
 RATE = decode.SAMPLE_RATE
 
 
@@ -70,6 +71,36 @@ class Case:
     profile: str | None = None
     you: str | None = None  # the reference speaker the report should coach
     notes: list[str] = field(default_factory=list)
+    events: list[Event] | None = None  # questions, interruptions, backchannels; None: not annotated
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something said that a figure should find, annotated by hand (annotations/events.tsv)."""
+
+    kind: str  # "question" | "interruption" | "backchannel"
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+def annotated_events(source: str) -> list[Event]:
+    """The events annotated in ``source`` (the name of a transcriber example)."""
+    return [
+        Event(row["kind"], row["speaker"], float(row["start"]), float(row["end"]), row["text"])
+        for row in _tsv(ANNOTATIONS / "events.tsv")
+        if row["source"] == source
+    ]
+
+
+def _tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a tab-separated file with a header, after its "# " comment lines."""
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
+    head = lines[0].split("\t")
+    return [dict(zip(head, line.split("\t"))) for line in lines[1:]]
 
 
 # --- the corpus -------------------------------------------------------------------------------
@@ -106,14 +137,30 @@ def real_cases() -> list[Case]:
     know = sources.transcriber_example("know")
     stereo = decode.load(know.audio).samples
     words = _said_in_order(know)
+    said = annotated_events("know")
     out.append(
-        Case("phone call, one mic (8 kHz, 2 women)", "real", stereo.mean(axis=0), know.reference, words, "en")
+        Case(
+            "phone call, one mic (8 kHz, 2 women)", "real", stereo.mean(axis=0), know.reference, words, "en",
+            events=said,
+        )
+    )  # fmt: skip
+    out.append(
+        Case("phone call, two channels (8 kHz)", "real", stereo, know.reference, words, "en", events=said)
     )
-    out.append(Case("phone call, two channels (8 kHz)", "real", stereo, know.reference, words, "en"))
     # Each side leaking into the other mic at 15% (-16 dB), 3 ms late, as with two laptops on one table.
     late = int(0.003 * RATE)
     leaked = stereo + 0.15 * np.pad(stereo[::-1], ((0, 0), (late, 0)))[:, : stereo.shape[1]]
-    out.append(Case("phone call, two channels, 15% crosstalk", "real", leaked, know.reference, words, "en"))
+    out.append(
+        Case(
+            "phone call, two channels, 15% crosstalk",
+            "real",
+            leaked,
+            know.reference,
+            words,
+            "en",
+            events=said,
+        )
+    )
     radio = sources.transcriber_example("frint980428")
     out.append(
         Case(
@@ -123,6 +170,7 @@ def real_cases() -> list[Case]:
             radio.reference,
             _said_in_order(radio),
             "fr",
+            events=annotated_events("frint980428"),
         )
     )
     return out
@@ -385,9 +433,53 @@ def _you(result: Result) -> object:
     return "?" if coached is None else result.score.mapping.get(coached) == result.case.you
 
 
+def _said(result: Result, kind: str) -> list[tuple[str, float]]:
+    """(speaker, time) of each ``kind`` rehearse found."""
+    conversation = result.conversation
+    if kind == "question":
+        from rehearse.language import questions
+
+        return [(q.speaker, q.start) for q in questions.find(conversation)]
+    if kind == "interruption":
+        from rehearse.analyzers.interruptions import Interruptions
+
+        analyzer = Interruptions()
+        section = analyzer.analyze(conversation, {o.name: o.default for o in analyzer.options}, "en")
+        return [(e["by"], e["time"]) for e in section.get("events", [])]
+    return [(u.speaker, u.start) for u in conversation.utterances if u.backchannel]
+
+
+def _events(kind: str) -> Callable[[Result], object]:
+    """A figure: how many of the ``kind`` events rehearse found were annotated (to within half a
+    second, by the same person), and how many of the annotated ones it found."""
+
+    def figure(result: Result) -> object:
+        if result.case.events is None:
+            return None
+        truth = [e for e in result.case.events if e.kind == kind]
+        found = _said(result, kind)
+        mapping = result.score.mapping
+
+        def hit(event: Event, said: tuple[str, float]) -> bool:
+            speaker, at = said
+            return mapping.get(speaker) == event.speaker and event.start - 0.5 <= at <= event.end + 0.5
+
+        return {
+            "found": len(found),
+            "right": sum(any(hit(e, f) for e in truth) for f in found),
+            "annotated": len(truth),
+            "recalled": sum(any(hit(e, f) for f in found) for e in truth),
+        }
+
+    return figure
+
+
 FIGURES: dict[str, Callable[[Result], object]] = {
     "wer": _wer,
     "you": _you,
+    "questions": _events("question"),
+    "interruptions": _events("interruption"),
+    "backchannels": _events("backchannel"),
 }
 
 
@@ -448,6 +540,8 @@ def row(result: Result) -> dict[str, object]:
 def _cell(value: object, percent: bool = False) -> str:
     if value is None:
         return "–"
+    if isinstance(value, dict):  # found events: right of found, and annotated ones found
+        return f"{value['right']}/{value['found']} right, {value['recalled']}/{value['annotated']} found"
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if percent and isinstance(value, float):
@@ -456,7 +550,10 @@ def _cell(value: object, percent: bool = False) -> str:
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    head = "| case | s | spk | split | DER | miss | FA | conf | share err (pt) | confident s | confident right | WER | you |"
+    head = (
+        "| case | s | spk | split | DER | miss | FA | conf | share err (pt) | confident s | confident right "
+        "| WER | you | questions | interruptions | backchannels |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         lines.append(
@@ -476,11 +573,115 @@ def table(rows: list[dict[str, object]]) -> str:
                     _cell(r["confident_right"], True),
                     _cell(r.get("wer"), True),
                     _cell(r.get("you")),
+                    _cell(r.get("questions")),
+                    _cell(r.get("interruptions")),
+                    _cell(r.get("backchannels")),
                 ]
             )  # fmt: skip
             + " |"
         )
     return "\n".join(lines)
+
+
+def pooled(rows: list[dict[str, object]]) -> str:
+    """Precision and recall of each annotated kind of event, over every case that has them."""
+    lines = []
+    for kind in ("questions", "interruptions", "backchannels"):
+        counts = [r[kind] for r in rows if isinstance(r.get(kind), dict)]
+        if not counts:
+            continue
+        found, right = sum(c["found"] for c in counts), sum(c["right"] for c in counts)
+        annotated, recalled = sum(c["annotated"] for c in counts), sum(c["recalled"] for c in counts)
+        precision = f"{right / found:.2f}" if found else "–"
+        recall = f"{recalled / annotated:.2f}" if annotated else "–"
+        lines.append(
+            f"| {kind} | {len(counts)} | {right}/{found} | {precision} | {recalled}/{annotated} | {recall} |"
+        )
+    if not lines:
+        return ""
+    return "\n".join(
+        [
+            "| events | cases | right / found | precision | found / annotated | recall |",
+            "|---|---|---|---|---|---|",
+            *lines,
+        ]
+    )
+
+
+def sentences() -> str:
+    """Questions told from statements, and open from closed, on real sentences of interview
+    advice (annotations/questions.tsv), by language: text alone, no audio."""
+    from rehearse.language.questions import classify
+
+    path = ANNOTATIONS / "questions.tsv"
+    if not path.exists():
+        return ""
+    lines = [
+        "| language | sentences | questions found right / found | precision | questions found / asked | recall "
+        "| open/closed right (of found) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows = _tsv(path)
+    mistakes = []
+    for language in sorted({r["language"] for r in rows}):
+        mine = [r for r in rows if r["language"] == language]
+        found = [(r, classify(r["text"], language)) for r in mine]
+        asked = [r for r in mine if r["label"] != "none"]
+        detected = [(r, q) for r, q in found if q is not None]
+        right = [(r, q) for r, q in detected if r["label"] != "none"]
+        kind_right = [(r, q) for r, q in right if q.kind == r["label"]]
+        mistakes += [
+            f"  {language} {r['label']:6s} → {q.kind if q else 'none':6s} {r['text']}"
+            for r, q in found
+            if (q.kind if q else "none") != r["label"]
+        ]
+        lines.append(
+            f"| {language} | {len(mine)} | {len(right)}/{len(detected)} | {len(right) / max(1, len(detected)):.2f} "
+            f"| {len(right)}/{len(asked)} | {len(right) / max(1, len(asked)):.2f} "
+            f"| {len(kind_right)}/{len(right)} = {len(kind_right) / max(1, len(right)):.2f} |"
+        )
+    return "\n".join(lines) + ("\n\nmisread:\n" + "\n".join(mistakes) if mistakes else "")
+
+
+def repeatable(cases: list[Case], runs: int = 3) -> str:
+    """Whether the same recording gives the same report ``runs`` times: the JSON report of
+    ``rehearse analyze``, compared byte for byte once its dates are set aside."""
+    import subprocess
+
+    lines = []
+    for case in cases:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "case.wav"
+            _write_wav(case.samples, path)
+            reports = []
+            for run_index in range(runs):
+                out = Path(folder) / f"report-{run_index}.json"
+                command = [
+                    sys.executable,
+                    "-m",
+                    "rehearse",
+                    "analyze",
+                    str(path),
+                    "-f",
+                    "json",
+                    "-o",
+                    str(out),
+                    "--no-save",
+                ]
+                if case.language:
+                    command += ["--language", case.language]
+                subprocess.run(command, check=True, capture_output=True)
+                report = json.loads(out.read_text())
+                report.pop("created", None)
+                reports.append(json.dumps(report, sort_keys=True))
+        same = len(set(reports)) == 1
+        lines.append(f"| {case.name} | {runs} | {'identical' if same else 'DIFFERENT'} |")
+    return "\n".join(["| case | runs | reports |", "|---|---|---|", *lines])
+
+
+# Analysed three times by --repeat: the fixture that gave 157, 236 and 116 words on three runs
+# before decoding was seeded, and the real call.
+REPEATED = ("espeak fr job interview, one mic", "phone call, two channels (8 kHz)")
 
 
 def speed(cases: list[Case]) -> None:
@@ -514,6 +715,11 @@ def main() -> None:
     parser.add_argument(
         "--speed", action="store_true", help="Also time who spoke when against transcription."
     )
+    parser.add_argument(
+        "--repeat",
+        action="store_true",
+        help="Also analyse a few recordings three times and compare the reports.",
+    )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     cases: list[Case] = []
@@ -534,6 +740,15 @@ def main() -> None:
         mine = [r for r in rows if r["group"] == group]
         if mine:
             print(f"\n{group}:\n{table(mine)}")
+    summary = pooled(rows)
+    if summary:
+        print(f"\nquestions, interruptions and backchannels, pooled:\n{summary}")
+    told = sentences()
+    if told:
+        print(f"\nreal sentences of interview advice (text only):\n{told}")
+    if args.repeat:
+        chosen = [c for c in cases if c.name in REPEATED]
+        print(f"\nsame file, same report:\n{repeatable(chosen)}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, default=float))
     if args.speed:
