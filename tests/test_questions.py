@@ -150,3 +150,29 @@ def test_a_grammar_file_adds_a_language(monkeypatch):
     monkeypatch.setitem(grammars(), "es", spanish)
     assert classify("Cómo has resuelto el problema?", "es") == classify("How did you solve it?", "en")
     assert classify("Cuándo empiezas?", "es").kind == "closed"
+
+
+@pytest.mark.parametrize("rise, asked", [(4.2, True), (1.0, False), (None, False)])
+def test_a_sentence_said_rising_is_a_question_even_with_a_full_stop(rise, asked):
+    """The rise measured on a sentence's last word (rehearse.audio.pitch) reaches the questions,
+    and survives a saved report read back with --transcript."""
+    from rehearse.language.questions import find
+    from rehearse.testing import from_dict
+
+    word = {"speaker": "B", "start": 1.0, "end": 1.4, "text": " fini.", "probability": 0.9}
+    data = {
+        "speakers": ["A", "B"],
+        "language": "fr",
+        "attribution": "channels",
+        "words": [
+            {"speaker": "B", "start": 0.2, "end": 0.6, "text": " Vous", "probability": 0.9},
+            {"speaker": "B", "start": 0.6, "end": 1.0, "text": " avez", "probability": 0.9},
+            {**word, **({"rise": rise} if rise is not None else {})},
+        ],
+        "segments": [{"speaker": "B", "start": 0.2, "end": 1.4}],
+        "turns": [{"speaker": "B", "start": 0.2, "end": 1.4, "text": "Vous avez fini."}],
+    }
+    found = find(from_dict(data))
+    assert [(q.text.strip(), q.form) for q in found] == (
+        [("Vous avez fini.", "declarative")] if asked else []
+    )

@@ -34,7 +34,7 @@ from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import report_language, say
-from rehearse.language import lexicon, scripts
+from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
@@ -172,6 +172,9 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         words, more = _without_debris(words, language)
         debris += more
         utterances = turns.build_utterances(segments, words)
+    if utterances and any(u.words for u in utterances):
+        words = _with_rises(utterances, words, _contours(recording, source, speakers))
+        utterances = turns.build_utterances(segments, words)
     if debris:
         notes.append(
             say(
@@ -205,6 +208,43 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         notes=notes,
         profile=options.profile or _stored_profile(Path(path)),
     )
+
+
+def _contours(recording: decode.Recording, source: Attribution, speakers: list[str]) -> dict[str, np.ndarray]:
+    """Each speaker's pitch, 10 ms by 10 ms: from their own channel, or from the one mic."""
+    from rehearse.audio import pitch
+
+    if source is Attribution.CHANNELS:
+        return {s: pitch.track(recording.samples[i], decode.SAMPLE_RATE) for i, s in enumerate(speakers)}
+    everyone = pitch.track(recording.mono, decode.SAMPLE_RATE)
+    return dict.fromkeys(speakers, everyone)
+
+
+def _with_rises(
+    utterances: list[Utterance], words: list[Word], contours: dict[str, np.ndarray]
+) -> list[Word]:
+    """The words, the last of each sentence not closed by "?", "!" or a comma carrying how far
+    the voice rose at its end: a question Whisper punctuated as a statement still sounds like
+    one. Not at a comma: a clause going on rises there (a quarter of the French prompts' comma
+    clauses rose over 3 semitones, docs/benchmarks.md)."""
+    from rehearse.audio import pitch
+
+    rises: dict[tuple[float, float, str, str | None], float] = {}
+    for utterance in utterances:
+        contour = contours.get(utterance.speaker)
+        if contour is None:
+            continue
+        for sentence in questions.sentences(utterance.words):
+            last = sentence[-1]
+            if last.text.rstrip().endswith(("?", "!", ",")):
+                continue
+            rise = pitch.final_rise(contour, sentence[0].start, last.end)
+            if rise is not None:
+                rises[(last.start, last.end, last.text, last.speaker)] = round(rise, 1)
+    return [
+        replace(w, rise=rises[key]) if (key := (w.start, w.end, w.text, w.speaker)) in rises else w
+        for w in words
+    ]
 
 
 def _stored_profile(path: Path) -> str | None:

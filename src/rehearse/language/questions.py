@@ -282,6 +282,8 @@ def find(conversation: Conversation) -> list[Asked]:
 
 
 def _find(conversation: Conversation) -> list[Asked]:
+    from rehearse.audio.pitch import RISING_SEMITONES  # numpy: not for `rehearse --help`
+
     items: list[Asked] = []
     for utterance in conversation.utterances:
         if utterance.backchannel:
@@ -290,7 +292,10 @@ def _find(conversation: Conversation) -> list[Asked]:
         for sentence in said:
             # One sentence is the whole utterance, whose text is worked out once for every reader.
             text = utterance.text if len(said) == 1 else join_words(sentence)
-            question = classify(text, conversation.language)
+            # The voice rising at the end says "question" where Whisper wrote a full stop.
+            last = sentence[-1]
+            rising = last.rise is not None and last.rise >= RISING_SEMITONES
+            question = classify(text, conversation.language, rising)
             if question:
                 items.append(
                     Asked(

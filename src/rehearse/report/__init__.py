@@ -72,7 +72,15 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
             {**_span(u), "text": u.text, "backchannel": u.backchannel, "confidence": u.confidence}
             for u in conversation.utterances
         ],
-        "words": [{**_span(w), "text": w.text, "probability": w.probability} for w in conversation.words],
+        "words": [
+            {
+                **_span(w),
+                "text": w.text,
+                "probability": w.probability,
+                **({"rise": w.rise} if w.rise is not None else {}),
+            }
+            for w in conversation.words
+        ],
         "analyzers": dict(analyzers),
     }
 
@@ -141,7 +149,9 @@ def _conversation(checked: TranscriptFile) -> Conversation:
     speakers = [Speaker(s.id, s.label or s.id, s.role, s.channel) for s in checked.speakers]
     by_name = {s.label: s.id for s in speakers} | {s.id: s.id for s in speakers}
     if checked.words:
-        words = [Word(w.start, w.end, w.text, by_name[w.speaker], w.probability) for w in checked.words]
+        words = [
+            Word(w.start, w.end, w.text, by_name[w.speaker], w.probability, w.rise) for w in checked.words
+        ]
     else:
         words = [w for t in checked.turns for w in _spread(t, by_name[t.speaker])]
     if checked.segments:

@@ -62,6 +62,7 @@ class TurnEntry(_Timed):
 class WordEntry(_Timed):
     text: Text = ""
     probability: Share = 1.0
+    rise: Annotated[float, Field(ge=-48, le=48, allow_inf_nan=False)] | None = None  # semitones
 
 
 class DamageEntry(_Model):
