@@ -169,9 +169,13 @@ def test_a_sentence_said_rising_is_a_question_even_with_a_full_stop(rise, asked)
             {"speaker": "B", "start": 0.6, "end": 1.0, "text": " avez", "probability": 0.9},
             {**word, **({"rise": rise} if rise is not None else {})},
         ],
-        "segments": [{"speaker": "B", "start": 0.2, "end": 1.4}],
-        "turns": [{"speaker": "B", "start": 0.2, "end": 1.4, "text": "Vous avez fini."}],
+        "segments": [{"speaker": "B", "start": 0.2, "end": 1.4}, {"speaker": "A", "start": 2.0, "end": 2.6}],
+        "turns": [
+            {"speaker": "B", "start": 0.2, "end": 1.4, "text": "Vous avez fini."},
+            {"speaker": "A", "start": 2.0, "end": 2.6, "text": "Oui."},
+        ],
     }
+    data["words"].append({"speaker": "A", "start": 2.0, "end": 2.6, "text": " Oui.", "probability": 0.9})
     found = find(from_dict(data))
     assert [(q.text.strip(), q.form) for q in found] == (
         [("Vous avez fini.", "declarative")] if asked else []

@@ -20,6 +20,7 @@ read them, so a file adds a language.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from dataclasses import dataclass, fields
@@ -28,7 +29,8 @@ from importlib import resources
 from operator import attrgetter
 from typing import Any
 
-from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Word, join_words
+from rehearse.conversation import UNCERTAIN_BELOW, Conversation, Utterance, Word, join_words
+from rehearse.language import lexicon
 from rehearse.language.lexicon import normalise, tokens
 
 if sys.version_info >= (3, 11):
@@ -281,20 +283,53 @@ def find(conversation: Conversation) -> list[Asked]:
     return conversation.derived(_find)
 
 
+ANSWER_WITHIN = 2.0  # seconds: a reply starting later answers nothing in particular
+REPLY_OVERLAP = 1.0  # seconds a reply may start before the question ends
+
+
+def _answered(utterances: list[Utterance] | tuple[Utterance, ...]) -> set[int]:
+    """The utterances that someone else's utterance follows within :data:`ANSWER_WITHIN`
+    seconds (or starts in their last :data:`REPLY_OVERLAP`), before their speaker speaks again."""
+    floor = sorted(
+        (u.start, u.end, u.speaker, index) for index, u in enumerate(utterances) if not u.backchannel
+    )
+    found = set()
+    for position, (_, end, speaker, index) in enumerate(floor):
+        for start, _, other, _ in itertools.islice(floor, position + 1, None):
+            if start > end + ANSWER_WITHIN:
+                break
+            if other != speaker and start >= end - REPLY_OVERLAP:
+                found.add(index)
+                break
+            if other == speaker and start >= end:
+                break
+    return found
+
+
 def _find(conversation: Conversation) -> list[Asked]:
     from rehearse.audio.pitch import RISING_SEMITONES  # numpy: not for `rehearse --help`
 
     items: list[Asked] = []
-    for utterance in conversation.utterances:
+    answered = _answered(conversation.utterances)
+    for index, utterance in enumerate(conversation.utterances):
         if utterance.backchannel:
             continue
         said = sentences(utterance.words)
         for sentence in said:
             # One sentence is the whole utterance, whose text is worked out once for every reader.
             text = utterance.text if len(said) == 1 else join_words(sentence)
-            # The voice rising at the end says "question" where Whisper wrote a full stop.
+            # The voice rising at the end says "question" where Whisper wrote a full stop, when
+            # the sentence ends the utterance, finished, and the other person answers: a voice
+            # also rises on a sentence that goes on, and in laughter.
             last = sentence[-1]
-            rising = last.rise is not None and last.rise >= RISING_SEMITONES
+            rising = (
+                last.rise is not None
+                and last.rise >= RISING_SEMITONES
+                and last is utterance.words[-1]
+                and index in answered
+                and not lexicon.sounds_unfinished(last.text.rstrip(" ,") + ".")
+                and not last.text.rstrip().endswith(("…", "...", "-", "—"))
+            )
             question = classify(text, conversation.language, rising)
             if question:
                 items.append(
