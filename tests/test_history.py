@@ -68,7 +68,7 @@ def test_progress_shows_the_trend_against_the_target(write_json, tmp_path):
     assert longest["values"] == [20.0, 36.5]
     assert found["metrics"]["questions"]["trend"] == "off target"  # 1 question both times; 2 wanted
     text = run_cli("progress", "--profile", "job-interview", "--lang", "en")
-    assert "Your last 2 session(s) (job interview):" in text.stdout
+    assert "Your last 2 sessions (job interview):" in text.stdout
     assert "Your longest turn" in text.stdout and "20 s → 36 s" in text.stdout
     french = run_cli("progress", "--profile", "job-interview", "--lang", "fr").stdout
     assert "Vos 2 dernières séances (entretien d'embauche) :" in french and "Votre plus long tour" in french

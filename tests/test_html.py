@@ -50,4 +50,8 @@ def test_french_html_report(write_json, tmp_path):
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Déroulé" in html and "Transcription" in html
+    # What only shows on hovering or when the audio is missing speaks French too.
+    assert "<title>question ouverte : Pourquoi avez-vous quitté votre poste ?</title>" in html
+    assert "<title>A 00:00–00:03 : Pourquoi" in html and "(fichier audio) à côté de cette page" in html
+    assert "Bilan écrit dans" in result.stderr
     assert "&lt;b&gt;apprendre&lt;/b&gt;" in html, "transcript text is escaped"

@@ -185,7 +185,7 @@ def test_an_analyzer_returning_garbage_does_not_sink_the_report(tmp_path, write_
     report = json.loads(result.stdout)
     assert "not JSON" in report["analyzers"]["garbage"]["error"]
     assert report["analyzers"]["questions"]["items"]  # the other sections are there
-    assert "analyzer(s) failed: garbage" in result.stderr
+    assert "Error: analyzer failed: garbage (see its section)." in result.stderr
 
 
 def test_analyzers_lists_options_with_types():

@@ -72,12 +72,13 @@ MARKED = [
     ),
     re.compile(r"^\W*A \(\?\)\W+(19%\W+12 s|12 s\W+19%)\W*$"),  # the speakers' table
     words("A (?) 19% (12 s); B 81% (48 s)"),
-    words("A (?) asked 3 (3 open, 0 closed); B asked 0"),
+    words("A (?) asked 3 questions (3 open, 0 closed); B asked 0 questions"),
     words("A (?) 110 words/min; B 65 words/min"),
-    words("A (?): 0 filler(s), 0% of words, 0.0/min; B: 0 filler(s)"),
-    words("A (?) waits 4.5 s (median) before taking the floor, cut in quickly 0×; B waits"),
+    words("A (?): 0 fillers, 0% of words, 0.0/min; B: 0 fillers"),
+    # A is the user: sentences about A say "you", the mark after what rests on A's speech.
+    words("You wait 4.5 s (median) before taking the floor, cut in quickly 0× (?); B waits"),
     words("A (?): 1 of 3 questions followed up"),
-    words("A's longest turn 5 s at 00:45; B's longest turn 20 s (?) at 00:50"),
+    words("Your longest turn 5 s at 00:45; B's longest turn 20 s (?) at 00:50"),
     words("00:24 A (?) open Why did you choose that approach?"),  # the question
     words("00:20 A (?) pause 4 s …new approach"),  # the pause before it
     words("00:24 A (?) ↩ approach Why did you choose that approach?"),  # a follow-up on B's word
@@ -89,7 +90,7 @@ UNMARKED = [
     "What are the next steps?",
     "I led the migration",  # an eighth of that turn uncertain
     "We compared three options",
-    "From 00:40: A thanked",  # A's closing words were heard clearly
+    "From 00:40: you thanked",  # A's closing words were heard clearly
 ]
 LEGEND = (
     "(?) Who spoke is uncertain here: the voices were hard to tell apart, so this may be the other person's."
@@ -177,7 +178,7 @@ def test_html_marks_carry_their_explanation_and_the_transcript_marks_each_uncert
     summaries = [text for text, unsure in html_texts(page, "p") if unsure]
     assert "A (?) 19% (12 s); B 81% (48 s); silence 15%" in summaries
     assert (
-        "A's longest turn 5 s at 00:45; B's longest turn 20 s (?) at 00:50; 3 turn(s) over 10 s" in summaries
+        "Your longest turn 5 s at 00:45; B's longest turn 20 s (?) at 00:50; 3 turns over 10 s" in summaries
     )
     transcript = page[page.index('id="transcript"') :]
     assert [text for text, unsure in html_texts(transcript, "p") if unsure] == [
@@ -277,6 +278,6 @@ def test_the_marks_show_in_a_browser_with_their_tooltip(tmp_path, open_page):
 def test_advice_about_a_person_whose_figures_are_unsure_is_marked():
     options = pipeline.Options(settings=["pace.high=100"], profile="job-interview")
     advice = pipeline.analyze(conversation(), options)["analyzers"]["pace"]["advice"]
-    assert advice and advice[0].startswith("A (?) spoke at 110 words a minute")
+    assert advice and advice[0].startswith("You spoke at 110 (?) words a minute")
     sure = pipeline.analyze(conversation(uncertain=False), options)["analyzers"]["pace"]["advice"]
-    assert sure and sure[0].startswith("A spoke at 110 words a minute")
+    assert sure and sure[0].startswith("You spoke at 110 words a minute")

@@ -154,7 +154,7 @@ def test_unsure_cues_give_a_guess_the_report_calls_one(lang):
     assert 0.5 < focus.confidence < roles.SURE_FROM and not focus.sure
     note = roles.focus_note(conv, focus, lang)
     assert note.startswith(("Only a guess", "Simple supposition")) and "--me A" in note
-    assert roles.certainty(focus) in note
+    assert roles.certainty(focus, lang) in note
 
 
 def test_cues_that_cancel_out_guess_nobody():

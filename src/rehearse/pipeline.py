@@ -33,7 +33,7 @@ from rehearse.conversation import (
 from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import report_language, say
+from rehearse.i18n import ntr, report_language, tr
 from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
@@ -137,12 +137,12 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
 
     lang = report_language(language, options.report_language)
     if invented:
-        shown = "; ".join(invented[:3])
         notes.append(
-            say(
+            tr(
                 lang,
-                f"Phrases Whisper invents on silence, ignored: {len(invented)} ({shown})",
-                f"Phrases que Whisper invente sur le silence, ignorées : {len(invented)} ({shown})",
+                "Phrases Whisper invents on silence, ignored: {count} ({shown})",
+                count=len(invented),
+                shown="; ".join(invented[:3]),
             )
         )
     words, debris = _without_debris(words, language)
@@ -153,13 +153,10 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         notes.append(telephone)
     if segments and lexicon.only_sounds(w.text for w in words):
         notes.append(
-            say(
+            tr(
                 lang,
                 "No word was recognised in what sounded like speech: it may be laughter, music or "
                 "noise, and the figures below describe those sounds, not a conversation.",
-                "Aucun mot n'a été reconnu dans ce qui ressemblait à de la parole : ce sont peut-être "
-                "des rires, de la musique ou du bruit, et les chiffres ci-dessous décrivent ces sons, "
-                "pas une conversation.",
             )
         )
     heard = _heard_by(found.mics, speakers, words) if found.mics else None
@@ -177,12 +174,13 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         utterances = turns.build_utterances(segments, words)
     if debris:
         notes.append(
-            say(
+            ntr(
                 lang,
-                f"{debris} word(s) dropped: broken characters or letters of another script, "
-                "debris of the speech model's decoding.",
-                f"{debris} mot(s) écarté(s) : caractères cassés ou lettres d'une autre écriture, "
-                "débris du décodage du modèle de parole.",
+                "{count} word dropped: a broken character or letters of another script, debris of the "
+                "speech model's decoding.",
+                "{count} words dropped: broken characters or letters of another script, debris of the "
+                "speech model's decoding.",
+                debris,
             )
         )
     progress("speakers", 1.0)

@@ -22,16 +22,16 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separ
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, own_text
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import duration, say
+from rehearse.i18n import N_, duration, ntr, tr
 from rehearse.language import lexicon
 from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
 
 FLAGS = {
-    "slow_start": ("a long pause before answering", "un long silence avant de répondre"),
-    "fillers": ("many fillers", "beaucoup de mots de remplissage"),
-    "short": ("a very short answer to an open question", "une réponse très courte à une question ouverte"),
-    "long": ("a very long answer", "une réponse très longue"),
+    "slow_start": N_("a long pause before answering"),
+    "fillers": N_("many fillers"),
+    "short": N_("a very short answer to an open question"),
+    "long": N_("a very long answer"),
 }
 
 
@@ -67,23 +67,17 @@ def _threw_you(section: AskedSection, you: str) -> float | None:
 
 class Asked(Analyzer):
     name = "asked"
-    title = {"en": "Questions you were asked", "fr": "Les questions qu'on vous a posées"}
+    title = N_("Questions you were asked")
     figures = (
         Figure(
             "median_answer",
-            ("Your typical answer", "Votre réponse type"),
+            N_("Your typical answer"),
             "seconds",
             _median_answer,
-            (
-                "Your answers are short: give the situation, what you did and the result.",
-                "Réponses courtes : donnez la situation, ce que vous avez fait, le résultat.",
-            ),
-            (
-                "Your answers run long: lead with the result, then one example.",
-                "Réponses longues : commencez par le résultat, puis un seul exemple.",
-            ),
+            N_("Your answers are short: give the situation, what you did and the result."),
+            N_("Your answers run long: lead with the result, then one example."),
         ),
-        Figure("threw_you", ("Questions that threw you", "Questions déstabilisantes"), "count", _threw_you),
+        Figure("threw_you", N_("Questions that threw you"), "count", _threw_you),
     )
     options = (
         Option(
@@ -123,6 +117,7 @@ class Asked(Analyzer):
         if not conversation.separated:
             return not_separated(conversation, lang, items=[])
         labels = {s.id: s.label for s in conversation.speakers}
+        you = roles.you(conversation).speaker
         answering = roles.answering(conversation)
         items: list[AnswerItem] = []
         for question, answer in _answers(find_questions(conversation), conversation.turns, answering):
@@ -163,16 +158,23 @@ class Asked(Analyzer):
                 {
                     "time": i["time"],
                     "speaker": i["speaker"],
-                    "label": ", ".join(say(lang, *FLAGS[f]) for f in i["flags"]),
+                    "label": _flags(i, lang),
                     "text": i["question"],
                 }
                 for i in flagged
             ],
-            "summary": say(
-                lang,
-                f"{len(items)} question(s) answered, {len(flagged)} probably threw {_whom(items, labels, lang)}",
-                f"{len(items)} question(s) avec réponse, {len(flagged)} ont sans doute déstabilisé "
-                f"{_whom(items, labels, lang)}",
+            "summary": ntr(lang, "{count} question answered", "{count} questions answered", len(items))
+            + ", "
+            + (
+                ntr(lang, "{count} probably threw you", "{count} probably threw you", len(flagged))
+                if you
+                else ntr(
+                    lang,
+                    "{count} probably threw {who}",
+                    "{count} probably threw {who}",
+                    len(flagged),
+                    who=_whom(items, labels, lang),
+                )
             ),
             "advice": [],
         }
@@ -180,30 +182,33 @@ class Asked(Analyzer):
             worst = sorted(flagged, key=lambda i: (-len(i["flags"]), -i["latency"]))[
                 : int(options["practise"])
             ]
-            listed = " ".join(
-                f"“{i['question']}” ({', '.join(say(lang, *FLAGS[f]) for f in i['flags'])})" for i in worst
-            )
-            if roles.you(conversation).speaker:
-                threw = say(lang, "threw you", "vous ont déstabilisé")
-            else:
-                threw = say(lang, "threw ", "ont déstabilisé ") + _whom(items, labels, lang)
-            result["advice"].append(
-                say(
+            listed = " ".join(f"“{i['question']}” ({_flags(i, lang)})" for i in worst)
+            practise = (
+                tr(lang, "Practise the questions that threw you: {questions}.", questions=listed)
+                if you
+                else tr(
                     lang,
-                    f"Practise the questions that {threw}: {listed}. Prepare a short story for each "
-                    "(situation, what you did, the result) and say it aloud twice.",
-                    f"Travaillez les questions qui {threw} : {listed}. Préparez une courte histoire "
-                    "pour chacune (situation, ce que vous avez fait, le résultat) et dites-la deux fois à voix haute.",
+                    "Practise the questions that threw {who}: {questions}.",
+                    who=_whom(items, labels, lang),
+                    questions=listed,
+                )
+            )
+            result["advice"].append(
+                practise
+                + " "
+                + tr(
+                    lang,
+                    "Prepare a short story for each (situation, what you did, the result) and say it aloud twice.",
                 )
             )
         if items:
             slowest = max(items, key=lambda i: i["latency"])
-            result["summary"] += say(
+            result["summary"] = tr(
                 lang,
-                f"; answers started after {median([i['latency'] for i in items]):.1f} s "
-                f"(median), longest pause {duration(slowest['latency'])}",
-                f" ; réponses après {median([i['latency'] for i in items]):.1f} s (médiane), plus long silence "
-                f"{duration(slowest['latency'])}",
+                "{summary}; answers started after {median} s (median), longest pause {longest}",
+                summary=result["summary"],
+                median=f"{median([i['latency'] for i in items]):.1f}",
+                longest=duration(slowest["latency"]),
             )
         return result
 
@@ -243,11 +248,15 @@ def _answers(questions: list[Question], turns: list[Turn], coached: list[str]) -
     return answered
 
 
+def _flags(item: AnswerItem, lang: str) -> str:
+    return ", ".join(tr(lang, FLAGS[f]) for f in item["flags"])
+
+
 def _whom(items: list[AnswerItem], labels: dict[str, str], lang: str) -> str:
     answerers = list(dict.fromkeys(i["speaker"] for i in items))
     if len(answerers) == 1:
         return labels[answerers[0]]
-    return say(lang, "the one answering", "la personne qui répond")
+    return tr(lang, "the one answering")
 
 
 @hookimpl

@@ -37,8 +37,22 @@ from rehearse.conversation import (
     Utterance,
 )
 from rehearse.errors import OptionError
-from rehearse.i18n import say
+from rehearse.i18n import tr
 from rehearse.report import json_default
+
+# A title, label or advice: a message (its English wording, marked with ``N_`` and translated by the
+# catalog), or what plugins written before the catalogs give, and must go on giving: one wording per
+# report language, {"en": "Pace", "fr": "Débit"}, or an (English, French) pair.
+Wording = str | Mapping[str, str] | tuple[str, str]
+
+
+def localized(wording: Wording, lang: str) -> str:
+    """``wording`` in ``lang`` (English when a plugin's dict lacks that language); "" for none."""
+    if isinstance(wording, str):
+        return tr(lang, wording) if wording else ""  # gettext("") is the catalog's header
+    if not isinstance(wording, Mapping):
+        wording = dict(zip(("en", "fr"), wording))
+    return str(wording.get(lang) or wording.get("en") or "")
 
 
 class Moment(TypedDict, total=False):
@@ -70,15 +84,24 @@ class Figure:
     ``read(section, you)`` takes the analyzer's own section and the id of the speaker being
     coached, and returns the figure (``None`` when it was not measured). ``unit`` is one of
     "share", "seconds", "count", "wpm", "per_minute"; ``too_low`` and ``too_high`` are the
-    advice (English, French) when the figure misses its target on that side.
+    advice when the figure misses its target on that side. The label and the advice are
+    :data:`Wording`: a message marked with ``N_``, or (English, French).
     """
 
     name: str
-    label: tuple[str, str]
+    label: Wording
     unit: str
     read: Callable[[Any, str], float | None]
-    too_low: tuple[str, str] = ("", "")
-    too_high: tuple[str, str] = ("", "")
+    too_low: Wording = ""
+    too_high: Wording = ""
+
+    def label_text(self, lang: str) -> str:
+        return localized(self.label, lang)
+
+    def advice(self, status: str, lang: str) -> str | None:
+        """What to do about a figure that is ``status`` ("low", "high") against its target; None
+        when on target or without advice for that side."""
+        return localized({"low": self.too_low, "high": self.too_high}.get(status, ""), lang) or None
 
     def value(self, section: Mapping[str, Any] | None, you: str | None) -> float | None:
         """The figure for ``you``; None without a speaker to coach or when the analyzer failed."""
@@ -158,8 +181,7 @@ class Analyzer:
     """Base class for analyzers; subclasses set ``name``, ``title`` and ``options``."""
 
     name: ClassVar[str]
-    # A plain title, or one per report language: {"en": "Questions", "fr": "Questions"}.
-    title: ClassVar[str | Mapping[str, str]]
+    title: ClassVar[Wording]
     options: ClassVar[tuple[Option, ...]] = ()
     # The figures of this analyzer's section that a situation's targets may name.
     figures: ClassVar[tuple[Figure, ...]] = ()
@@ -173,19 +195,15 @@ class Analyzer:
 
 def why_not_separated(conversation: Conversation, lang: str) -> str:
     if conversation.attribution is Attribution.VOICES:
-        return say(lang, "only one voice was heard", "une seule voix entendue")
-    return say(
-        lang,
-        "speakers could not be separated on one channel",
-        "une seule piste, les interlocuteurs ne sont pas séparés",
-    )
+        return tr(lang, "only one voice was heard")
+    return tr(lang, "speakers could not be separated on one channel")
 
 
 def not_separated(conversation: Conversation, lang: str, **empty: Any) -> Any:
     """The section of an analyzer that compares speakers, when there is only one to compare."""
     return {
         "available": False,
-        "summary": say(lang, "Not measured: ", "Non mesuré : ") + why_not_separated(conversation, lang) + ".",
+        "summary": tr(lang, "Not measured: {why}.", why=why_not_separated(conversation, lang)),
         "advice": [],
         **empty,
     }
@@ -233,11 +251,17 @@ def marked(text: str, unsure: bool) -> str:
     return f"{text} {UNCERTAIN_MARK}" if unsure else text
 
 
-def figure_labels(conversation: Conversation) -> dict[str, str]:
-    """Each speaker's label for a summary of their figures: marked when the figures rest on
-    speech of which at least :data:`~rehearse.conversation.UNCERTAIN_SHARE` is uncertain."""
+def figures_uncertain(conversation: Conversation) -> dict[str, bool]:
+    """Whether each speaker's figures rest on speech of which at least
+    :data:`~rehearse.conversation.UNCERTAIN_SHARE` is uncertain."""
     shares = uncertain_shares(conversation)
-    return {s.id: marked(s.label, shares.get(s.id, 0.0) >= UNCERTAIN_SHARE) for s in conversation.speakers}
+    return {s.id: shares.get(s.id, 0.0) >= UNCERTAIN_SHARE for s in conversation.speakers}
+
+
+def figure_labels(conversation: Conversation) -> dict[str, str]:
+    """Each speaker's label for a summary of their figures, marked when :func:`figures_uncertain`."""
+    unsure = figures_uncertain(conversation)
+    return {s.id: marked(s.label, unsure[s.id]) for s in conversation.speakers}
 
 
 def _heard(conversation: Conversation) -> tuple[list[float], list[Utterance]]:
@@ -334,7 +358,4 @@ def run(
 
 
 def _title(analyzer: Analyzer, lang: str) -> str:
-    title = getattr(analyzer, "title", analyzer.name)
-    if isinstance(title, Mapping):
-        return str(title.get(lang) or title.get("en") or analyzer.name)
-    return str(title)
+    return localized(getattr(analyzer, "title", analyzer.name), lang) or analyzer.name

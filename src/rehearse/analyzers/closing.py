@@ -16,7 +16,7 @@ from rehearse.analyzers.base import Analyzer, Option, marked, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, say
+from rehearse.i18n import N_, clock, tr
 from rehearse.language import lexicon
 
 CHECKS = {
@@ -42,28 +42,25 @@ EXPECTED = {
     "client-discovery": ("thanks", "next_steps"),
 }
 ADVICE = {
-    "thanks": (
-        "Thank them for their time before you hang up.",
-        "Remerciez votre interlocuteur pour son temps avant de conclure.",
+    "thanks": N_("Thank them for their time before you hang up."),
+    "next_steps": N_("Ask about the next steps (“What happens next, and when can I expect to hear back?”)."),
+    "feedback": N_(
+        "Ask for feedback while you can still answer it (“Do you have any concerns about my fit?”)."
     ),
-    "next_steps": (
-        "Ask about the next steps (“What happens next, and when can I expect to hear back?”).",
-        "Demandez la suite (« Quelles sont les prochaines étapes, et quand aurai-je des nouvelles ? »).",
-    ),
-    "feedback": (
-        "Ask for feedback while you can still answer it (“Do you have any concerns about my fit?”).",
-        "Demandez un retour tant que vous pouvez y répondre (« Avez-vous des réserves sur ma candidature ? »).",
-    ),
-    "referral": (
-        "Ask who else you should talk to, and whether they would introduce you.",
-        "Demandez à qui d'autre parler, et si la personne peut vous mettre en relation.",
-    ),
+    "referral": N_("Ask who else you should talk to, and whether they would introduce you."),
+}
+# What each speaker did, as the participles the summary lists after its subject.
+DONE = {
+    "thanks": N_("thanked"),
+    "next_steps": N_("asked about next steps"),
+    "feedback": N_("asked for feedback"),
+    "referral": N_("asked for introductions"),
 }
 
 
 class Closing(Analyzer):
     name = "closing"
-    title = {"en": "Closing", "fr": "Conclusion"}
+    title = N_("Closing")
     options = (
         Option(
             "window",
@@ -95,26 +92,34 @@ class Closing(Analyzer):
             "uncertain_speakers": [s for s in labels if unsure[s]],  # their closing words may be another's
             "advice": [],
         }
-        names = {
-            "thanks": say(lang, "thanked", "a remercié"),
-            "next_steps": say(lang, "asked about next steps", "a demandé la suite"),
-            "feedback": say(lang, "asked for feedback", "a demandé un retour"),
-            "referral": say(lang, "asked for introductions", "a demandé des contacts"),
-        }
         shown = [focus] if focus else list(labels)
-        result["summary"] = say(lang, f"From {clock(since)}: ", f"À partir de {clock(since)} : ") + "; ".join(
-            f"{marked(labels[s], unsure[s])} "
-            + (
-                ", ".join(names[c] for c in expected if by_speaker[s][c])
-                or say(lang, "none of it", "rien de cela")
-            )
-            for s in shown
+        result["summary"] = tr(
+            lang,
+            "From {time}: {closing}",
+            time=clock(since),
+            closing="; ".join(
+                _did(s == focus, labels[s], by_speaker[s], expected, unsure[s], lang) for s in shown
+            ),
         )
         if focus:
             missing = [c for c in expected if not by_speaker[focus][c]]
             result["missing"] = missing
-            result["advice"] = [say(lang, *ADVICE[c]) for c in missing]
+            result["advice"] = [tr(lang, ADVICE[c]) for c in missing]
         return result
+
+
+def _did(
+    you: bool, label: str, checks: dict[str, bool], expected: tuple[str, ...], unsure: bool, lang: str
+) -> str:
+    """What one speaker did of what was expected; the user's in the second person, whose mark of
+    an uncertain attribution follows the whole clause since their label is not in it."""
+    done = ", ".join(tr(lang, DONE[c]) for c in expected if checks[c])
+    if you:
+        # TRANSLATORS: {done} lists past participles: "thanked, asked about next steps".
+        return marked(tr(lang, "you {done}", done=done) if done else tr(lang, "you did none of it"), unsure)
+    who = marked(label, unsure)
+    # TRANSLATORS: {done} lists past participles: "thanked, asked about next steps".
+    return tr(lang, "{who} {done}", who=who, done=done) if done else tr(lang, "{who} did none of it", who=who)
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import percent, say
+from rehearse.i18n import N_, ntr, percent, tr
 from rehearse.language import lexicon
 
 
@@ -37,14 +37,14 @@ def _filler_share(section: FillersSection, you: str) -> float | None:
 
 class Fillers(Analyzer):
     name = "fillers"
-    title = {"en": "Fillers", "fr": "Mots de remplissage"}
+    title = N_("Fillers")
     figures = (
         Figure(
             "filler_share",
-            ("Your fillers", "Vos mots de remplissage"),
+            N_("Your fillers"),
             "share",
             _filler_share,
-            too_high=("Replace fillers with a short silence.", "Remplacez les « euh » par un court silence."),
+            too_high=N_("Replace fillers with a short silence."),
         ),
     )
     options = (
@@ -77,27 +77,31 @@ class Fillers(Analyzer):
         result: FillersSection = {"by_speaker": by_speaker, "advice": []}
         named = figure_labels(conversation)
         result["summary"] = "; ".join(
-            say(
+            ntr(
                 lang,
-                f"{named[s]}: {v['count']} filler(s), {percent(v['share'])} of words, "
-                f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
-                f"{named[s]} : {v['count']} mot(s) de remplissage, {percent(v['share'])} des mots, "
-                f"{v['per_minute']:.1f}/min" + (f" ({_top(v)})" if v["top"] else ""),
+                "{who}: {count} filler, {share} of words, {rate}/min",
+                "{who}: {count} fillers, {share} of words, {rate}/min",
+                v["count"],
+                who=named[s],
+                share=percent(v["share"], lang),
+                rate=f"{v['per_minute']:.1f}",
             )
+            + (f" ({_top(v)})" if v["top"] else "")
             for s, v in by_speaker.items()
             if v["words"]
-        ) or say(lang, "No words to count.", "Aucun mot à compter.")
+        ) or tr(lang, "No words to count.")
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]
             if v["words"] and v["share"] > options["max_share"]:
                 favourite = v["top"][0][0]
                 result["advice"].append(
-                    say(
+                    tr(
                         lang,
-                        f"{named[speaker]} used fillers for {percent(v['share'])} of words, “{favourite}” most. "
+                        "{who} used fillers for {share} of words, “{filler}” most. "
                         "Replace them with a short silence: a pause sounds confident, a filler does not.",
-                        f"{named[speaker]} : {percent(v['share'])} de mots de remplissage, surtout « {favourite} ». "
-                        "Remplacez-les par un court silence : une pause rassure, un « euh » non.",
+                        who=named[speaker],
+                        share=percent(v["share"], lang),
+                        filler=favourite,
                     )
                 )
         return result

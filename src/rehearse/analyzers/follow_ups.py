@@ -17,7 +17,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, join_words, own_text
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import say
+from rehearse.i18n import N_, ntr, tr
 from rehearse.language import lexicon
 from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
@@ -41,17 +41,14 @@ def _follow_ups(section: FollowUpsSection, you: str) -> float | None:
 
 class FollowUps(Analyzer):
     name = "follow_ups"
-    title = {"en": "Follow-up questions", "fr": "Relances"}
+    title = N_("Follow-up questions")
     figures = (
         Figure(
             "follow_ups",
-            ("Your follow-up questions", "Vos relances"),
+            N_("Your follow-up questions"),
             "count",
             _follow_ups,
-            (
-                "Follow up on answers with their own words: “You mentioned…: how did that work?”",
-                "Relancez avec leurs mots : « Vous avez parlé de… : comment cela s'est-il passé ? »",
-            ),
+            N_("Follow up on answers with their own words: “You mentioned…: how did that work?”"),
         ),
     )
     options = (
@@ -111,29 +108,44 @@ class FollowUps(Analyzer):
                 for f in items
             ],
             "summary": "; ".join(
-                say(
+                ntr(
                     lang,
-                    f"{named[s]}: {v['follow_ups']} of {v['questions']} questions followed up on the answer",
-                    f"{named[s]} : {v['follow_ups']} relance(s) sur {v['questions']} questions",
+                    "{who}: {follow_ups} of {count} question followed up on the answer",
+                    "{who}: {follow_ups} of {count} questions followed up on the answer",
+                    v["questions"],
+                    who=named[s],
+                    follow_ups=v["follow_ups"],
                 )
                 for s, v in by_speaker.items()
                 if v["questions"]
             )
-            or say(lang, "No questions.", "Aucune question."),
+            or tr(lang, "No questions."),
             "advice": [],
         }
+        you = roles.you(conversation).speaker
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]
             if v["questions"] >= options["min_questions"] and not v["follow_ups"]:
-                result["advice"].append(
-                    say(
+                none = (
+                    ntr(
                         lang,
-                        f"None of {labels[speaker]}'s {v['questions']} questions built on the answer before it. "
-                        "Follow up with their own words: “You mentioned …: how did that work?”",
-                        f"Aucune des {v['questions']} questions de {labels[speaker]} ne rebondit sur la réponse "
-                        "précédente. Relancez avec leurs mots : « Vous avez parlé de… : comment cela s'est-il "
-                        "passé ? »",
+                        "Your question did not build on the answer before it.",
+                        "None of your {count} questions built on the answer before it.",
+                        v["questions"],
                     )
+                    if speaker == you
+                    else ntr(
+                        lang,
+                        "{who}'s question did not build on the answer before it.",
+                        "None of {who}'s {count} questions built on the answer before it.",
+                        v["questions"],
+                        who=labels[speaker],
+                    )
+                )
+                result["advice"].append(
+                    none
+                    + " "
+                    + tr(lang, "Follow up with their own words: “You mentioned …: how did that work?”")
                 )
         return result
 

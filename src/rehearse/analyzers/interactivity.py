@@ -11,7 +11,7 @@ from typing import Any
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, say
+from rehearse.i18n import N_, clock, duration, ntr, tr
 
 
 class InteractivitySection(Section, total=False):
@@ -26,17 +26,14 @@ def _per_minute(section: InteractivitySection, you: str) -> float | None:
 
 class Interactivity(Analyzer):
     name = "interactivity"
-    title = {"en": "Interactivity", "fr": "Interactivité"}
+    title = N_("Interactivity")
     figures = (
         Figure(
             "switches_per_minute",
-            ("Floor switches a minute", "Changements de parole par minute"),
+            N_("Floor switches a minute"),
             "per_minute",
             _per_minute,
-            (
-                "Make it a conversation: shorter turns that end on a question.",
-                "Faites-en une conversation : des tours plus courts qui finissent par une question.",
-            ),
+            N_("Make it a conversation: shorter turns that end on a question."),
         ),
     )
     options = (
@@ -66,23 +63,24 @@ class Interactivity(Analyzer):
             "switches": len(switches),
             "per_minute": per_minute,
             "longest_without_switch": {"start": round(longest_at, 2), "duration": round(longest, 2)},
-            "summary": say(
+            "summary": ntr(
                 lang,
-                f"{len(switches)} floor switches, {per_minute:.1f} a minute; longest stretch without one "
-                f"{duration(longest)} from {clock(longest_at)}",
-                f"{len(switches)} changements de parole, {per_minute:.1f} par minute ; plus longue période "
-                f"sans : {duration(longest)} à partir de {clock(longest_at)}",
+                "{count} floor switch, {rate} a minute; longest stretch without one {length} from {time}",
+                "{count} floor switches, {rate} a minute; longest stretch without one {length} from {time}",
+                len(switches),
+                rate=f"{per_minute:.1f}",
+                length=duration(longest),
+                time=clock(longest_at),
             ),
             "advice": [],
         }
         if minutes >= 2 and per_minute < options["low"]:
             result["advice"].append(
-                say(
+                tr(
                     lang,
-                    f"The floor changed hands only {per_minute:.1f} times a minute. Make it a conversation: "
+                    "The floor changed hands only {rate} times a minute. Make it a conversation: "
                     "shorter answers that end on a question or a check-in.",
-                    f"La parole n'a changé de mains que {per_minute:.1f} fois par minute. Faites-en une "
-                    "conversation : des réponses plus courtes qui finissent par une question.",
+                    rate=f"{per_minute:.1f}",
                 )
             )
         return result

@@ -21,10 +21,10 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, n
 from rehearse.coaching import you as roles
 from rehearse.conversation import Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, say
+from rehearse.i18n import N_, clock, tr
 from rehearse.language import lexicon
 
-KINDS_FR = {"successful": "réussie", "unsuccessful": "sans prise de parole"}
+KINDS = {"successful": N_("successful"), "unsuccessful": N_("unsuccessful")}
 
 
 class SpeakerInterruptions(TypedDict):
@@ -48,17 +48,14 @@ def _interrupted(section: InterruptionsSection, you: str) -> float | None:
 
 class Interruptions(Analyzer):
     name = "interruptions"
-    title = {"en": "Interruptions", "fr": "Interruptions"}
+    title = N_("Interruptions")
     figures = (
         Figure(
             "interruptions",
-            ("Times you interrupted", "Vos interruptions"),
+            N_("Times you interrupted"),
             "count",
             _interrupted,
-            too_high=(
-                "Let them finish: wait for the end of the sentence, then come back with a question.",
-                "Laissez finir : attendez la fin de la phrase, puis revenez-y par une question.",
-            ),
+            too_high=N_("Let them finish: wait for the end of the sentence, then come back with a question."),
         ),
     )
     options = (
@@ -109,6 +106,7 @@ class Interruptions(Analyzer):
         for e in events:
             by_pair[(e["by"], e["of"])].append(e)
         interrupted, was_interrupted = Counter(e["by"] for e in events), Counter(e["of"] for e in events)
+        kinds = {kind: tr(lang, message) for kind, message in KINDS.items()}
         result: InterruptionsSection = {
             "approximate": approximate,
             "count": len(events),
@@ -126,7 +124,7 @@ class Interruptions(Analyzer):
                 {
                     "time": e["time"],
                     "speaker": e["by"],
-                    "label": say(lang, e["kind"], KINDS_FR[e["kind"]]),
+                    "label": kinds[e["kind"]],
                     "text": f"{labels[e['of']]}: …{e['of_words']} / {labels[e['by']]}: {e['by_words']}…",
                     "uncertain": e["uncertain"],
                 }
@@ -135,40 +133,60 @@ class Interruptions(Analyzer):
             "advice": [],
         }
         if not events:
-            result["summary"] = say(lang, "No interruptions.", "Aucune interruption.")
+            result["summary"] = tr(lang, "No interruptions.")
         else:
-            parts = []
-            for (by, of), mine in by_pair.items():
-                n = len(mine)
-                won = sum(1 for e in mine if e["kind"] == "successful")
-                times = ", ".join(marked(clock(e["time"]), e["uncertain"]) for e in mine)
-                parts.append(
-                    say(
-                        lang,
-                        f"{labels[by]} interrupted {labels[of]} {n}× ({won} took the floor) at {times}",
-                        f"{labels[by]} a interrompu {labels[of]} {n}× ({won} avec prise de parole) à {times}",
-                    )
-                )
-            result["summary"] = "; ".join(parts)
+            you = roles.you(conversation).speaker
+            result["summary"] = "; ".join(
+                _interrupted_whom(by, of, mine, labels, you, lang) for (by, of), mine in by_pair.items()
+            )
             if approximate:
-                result["summary"] += say(
-                    lang, " — approximate, inferred from timing", " — approximatif, déduit des temps"
+                result["summary"] = tr(
+                    lang, "{summary} — approximate, inferred from timing", summary=result["summary"]
                 )
             coached = roles.coached(conversation)
             for (by, of), mine in by_pair.items():
                 if by not in coached:
                     continue
-                who = marked(labels[by], any(e["uncertain"] for e in mine))
                 result["advice"].append(
-                    say(
+                    tr(
                         lang,
-                        f"{who}: let {labels[of]} finish ({len(mine)}×). Wait for the end of the sentence, "
+                        "{who}: let {other} finish ({count}×). Wait for the end of the sentence, "
                         "note your point and come back to it with a question.",
-                        f"{who} : laissez {labels[of]} finir ({len(mine)}×). Attendez la fin de la phrase, "
-                        "notez votre idée et revenez-y par une question.",
+                        who=marked(labels[by], any(e["uncertain"] for e in mine)),
+                        other=labels[of],
+                        count=len(mine),
                     )
                 )
         return result
+
+
+def _interrupted_whom(
+    by: str, of: str, mine: list[dict], labels: dict[str, str], you: str | None, lang: str
+) -> str:
+    """How often ``by`` interrupted ``of``, and when; the user in the second person."""
+    counts = {
+        "count": len(mine),
+        "won": sum(1 for e in mine if e["kind"] == "successful"),
+        "times": ", ".join(marked(clock(e["time"]), e["uncertain"]) for e in mine),
+    }
+    if by == you:
+        return tr(
+            lang,
+            "You interrupted {other} {count}× ({won} took the floor) at {times}",
+            other=labels[of],
+            **counts,
+        )
+    if of == you:
+        return tr(
+            lang, "{who} interrupted you {count}× ({won} took the floor) at {times}", who=labels[by], **counts
+        )
+    return tr(
+        lang,
+        "{who} interrupted {other} {count}× ({won} took the floor) at {times}",
+        who=labels[by],
+        other=labels[of],
+        **counts,
+    )
 
 
 def _events(

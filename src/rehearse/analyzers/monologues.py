@@ -13,7 +13,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, n
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, say
+from rehearse.i18n import N_, clock, duration, ntr, tr
 
 
 class LongTurn(TypedDict):
@@ -39,17 +39,14 @@ def _longest_turn(section: MonologuesSection, you: str) -> float | None:
 
 class Monologues(Analyzer):
     name = "monologues"
-    title = {"en": "Monologues", "fr": "Monologues"}
+    title = N_("Monologues")
     figures = (
         Figure(
             "longest_turn",
-            ("Your longest turn", "Votre plus long tour"),
+            N_("Your longest turn"),
             "seconds",
             _longest_turn,
-            too_high=(
-                "Break long answers into chapters: headline, one example, then check in.",
-                "Découpez les longues réponses : l'essentiel, un exemple, puis vérifiez.",
-            ),
+            too_high=N_("Break long answers into chapters: headline, one example, then check in."),
         ),
     )
     options = (
@@ -92,39 +89,61 @@ class Monologues(Analyzer):
             ],
             "advice": [],
         }
+        you = roles.you(conversation).speaker
         result["summary"] = "; ".join(
-            say(
-                lang,
-                f"{labels[s]}'s longest turn {marked(duration(t['duration']), t['uncertain'])} at {clock(t['start'])}",
-                f"plus long tour de {labels[s]} : {marked(duration(t['duration']), t['uncertain'])} "
-                f"à {clock(t['start'])}",
-            )
+            tr(lang, "Your longest turn {length} at {time}", **_turn(t))
+            if s == you
+            else tr(lang, "{who}'s longest turn {length} at {time}", who=labels[s], **_turn(t))
             for s, t in longest.items()
-        ) or say(lang, "No turns.", "Aucun tour de parole.")
+        ) or tr(lang, "No turns.")
         if over:
-            result["summary"] += say(
+            result["summary"] = ntr(
                 lang,
-                f"; {len(over)} turn(s) over {duration(options['threshold'])}",
-                f" ; {len(over)} tour(s) de plus de {duration(options['threshold'])}",
+                "{summary}; {count} turn over {threshold}",
+                "{summary}; {count} turns over {threshold}",
+                len(over),
+                summary=result["summary"],
+                threshold=duration(options["threshold"]),
             )
         coached = roles.coached(conversation)
         for speaker in dict.fromkeys(m["speaker"] for m in over if m["speaker"] in coached):
             mine = [m for m in over if m["speaker"] == speaker]
-            result["advice"].append(
-                say(
+            unsure = any(m["uncertain"] for m in mine)
+            figures = {
+                "threshold": duration(options["threshold"]),
+                "longest": duration(max(m["duration"] for m in mine)),
+            }
+            # The user's label is not in their sentence: the mark of an uncertain attribution follows the count.
+            spoke = (
+                tr(
                     lang,
-                    f"{marked(labels[speaker], any(m['uncertain'] for m in mine))} spoke for over "
-                    f"{duration(options['threshold'])} without a break "
-                    f"{len(mine)}× (longest {duration(max(m['duration'] for m in mine))}). Answer in "
-                    'chapters: the headline first, one example, then check in ("Shall I go deeper?").',
-                    f"{marked(labels[speaker], any(m['uncertain'] for m in mine))} a parlé plus de "
-                    f"{duration(options['threshold'])} d'affilée "
-                    f"{len(mine)}× (au plus {duration(max(m['duration'] for m in mine))}). Répondez par "
-                    "chapitres : l'essentiel d'abord, un exemple, puis vérifiez (« Voulez-vous que je "
-                    "détaille ? »).",
+                    "You spoke for over {threshold} without a break {times} (longest {longest}).",
+                    times=marked(f"{len(mine)}×", unsure),
+                    **figures,
+                )
+                if speaker == you
+                else tr(
+                    lang,
+                    "{who} spoke for over {threshold} without a break {count}× (longest {longest}).",
+                    who=marked(labels[speaker], unsure),
+                    count=len(mine),
+                    **figures,
+                )
+            )
+            result["advice"].append(
+                spoke
+                + " "
+                + tr(
+                    lang,
+                    "Answer in chapters: the headline first, one example, then check in "
+                    '("Shall I go deeper?").',
                 )
             )
         return result
+
+
+def _turn(turn: LongTurn) -> dict[str, str]:
+    return {"length": marked(duration(turn["duration"]), turn["uncertain"]), "time": clock(turn["start"])}
 
 
 def _describe(turn: Turn, quote_words: int) -> LongTurn:

@@ -11,11 +11,20 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels, uncertain
+from rehearse.analyzers.base import (
+    Analyzer,
+    Figure,
+    Option,
+    Section,
+    figure_labels,
+    figures_uncertain,
+    marked,
+    uncertain,
+)
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, union_length
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, say
+from rehearse.i18n import N_, clock, figure_text, tr
 
 
 class SpeakerPace(TypedDict):
@@ -38,18 +47,15 @@ def _pace(section: PaceSection, you: str) -> float | None:
 
 class Pace(Analyzer):
     name = "pace"
-    title = {"en": "Pace", "fr": "Débit"}
+    title = N_("Pace")
     figures = (
         Figure(
             "pace",
-            ("Your pace", "Votre débit"),
+            N_("Your pace"),
             "wpm",
             _pace,
-            (
-                "Pick up the pace: prepare the first sentence of your key stories.",
-                "Accélérez un peu : préparez la première phrase de vos histoires clés.",
-            ),
-            ("Slow down: pause after each key point.", "Ralentissez : une pause après chaque idée clé."),
+            N_("Pick up the pace: prepare the first sentence of your key stories."),
+            N_("Slow down: pause after each key point."),
         ),
     )
     options = (
@@ -108,37 +114,46 @@ class Pace(Analyzer):
         measured = {s: v["wpm"] for s, v in by_speaker.items() if v["wpm"] is not None}
         named = figure_labels(conversation)
         result["summary"] = "; ".join(
-            say(lang, f"{named[s]} {wpm:.0f} words/min", f"{named[s]} {wpm:.0f} mots/min")
-            for s, wpm in measured.items()
-        ) or say(lang, "Too little speech to measure a pace.", "Trop peu de parole pour mesurer un débit.")
+            f"{named[s]} {figure_text(wpm, 'wpm', lang)}" for s, wpm in measured.items()
+        ) or tr(lang, "Too little speech to measure a pace.")
         result["advice"] = []
         result["moments"] = []
+        you = roles.you(conversation).speaker
+        unsure = figures_uncertain(conversation)
         for speaker in roles.coached(conversation):
             wpm = measured.get(speaker)
             if wpm is None:
                 continue
             fastest = max(by_speaker[speaker]["timeline"], key=lambda p: p["wpm"], default=None)
+            figures = {"low": f"{options['low']:.0f}", "high": f"{options['high']:.0f}"}
+            # The user's label is not in their sentence: the mark of an uncertain attribution follows the pace.
+            spoke = (
+                tr(
+                    lang,
+                    "You spoke at {wpm} words a minute (comfortable: {low}–{high}).",
+                    wpm=marked(f"{wpm:.0f}", unsure[speaker]),
+                    **figures,
+                )
+                if speaker == you
+                else tr(
+                    lang,
+                    "{who} spoke at {wpm} words a minute (comfortable: {low}–{high}).",
+                    who=named[speaker],
+                    wpm=f"{wpm:.0f}",
+                    **figures,
+                )
+            )
             if wpm > options["high"]:
                 result["advice"].append(
-                    say(
-                        lang,
-                        f"{named[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
-                        f"{options['low']:.0f}–{options['high']:.0f}). Slow down: pause after each key point "
-                        "and let it land.",
-                        f"{named[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
-                        f"{options['low']:.0f}–{options['high']:.0f}). Ralentissez : marquez une pause "
-                        "après chaque idée importante.",
-                    )
+                    spoke + " " + tr(lang, "Slow down: pause after each key point and let it land.")
                 )
                 if fastest:
                     result["moments"].append(
                         {
                             "time": fastest["start"],
                             "speaker": speaker,
-                            "label": say(
-                                lang, f"{fastest['wpm']:.0f} words/min", f"{fastest['wpm']:.0f} mots/min"
-                            ),
-                            "text": say(lang, "fastest minute", "minute la plus rapide"),
+                            "label": figure_text(fastest["wpm"], "wpm", lang),
+                            "text": tr(lang, "fastest minute"),
                             "uncertain": uncertain(
                                 (u for u in conversation.utterances if u.speaker == speaker),
                                 fastest["start"],
@@ -148,14 +163,11 @@ class Pace(Analyzer):
                     )
             elif wpm < options["low"]:
                 result["advice"].append(
-                    say(
+                    spoke
+                    + " "
+                    + tr(
                         lang,
-                        f"{named[speaker]} spoke at {wpm:.0f} words a minute (comfortable: "
-                        f"{options['low']:.0f}–{options['high']:.0f}). Long hesitations slow answers down: "
-                        "prepare the first sentence of your key stories.",
-                        f"{named[speaker]} a parlé à {wpm:.0f} mots par minute (confortable : "
-                        f"{options['low']:.0f}–{options['high']:.0f}). Les hésitations ralentissent les "
-                        "réponses : préparez la première phrase de vos histoires clés.",
+                        "Long hesitations slow answers down: prepare the first sentence of your key stories.",
                     )
                 )
         return result

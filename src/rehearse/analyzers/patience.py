@@ -12,11 +12,21 @@ from collections.abc import Mapping
 from statistics import median
 from typing import Any, TypedDict
 
-from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_labels, not_separated, uncertain
+from rehearse.analyzers.base import (
+    Analyzer,
+    Figure,
+    Option,
+    Section,
+    figure_labels,
+    figures_uncertain,
+    marked,
+    not_separated,
+    uncertain,
+)
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import duration, say
+from rehearse.i18n import N_, duration, tr
 
 
 class SpeakerPatience(TypedDict):
@@ -39,17 +49,14 @@ def _patience(section: PatienceSection, you: str) -> float | None:
 
 class Patience(Analyzer):
     name = "patience"
-    title = {"en": "Patience", "fr": "Patience"}
+    title = N_("Patience")
     figures = (
         Figure(
             "patience",
-            ("Your pause before speaking", "Votre temps avant de parler"),
+            N_("Your pause before speaking"),
             "seconds",
             _patience,
-            (
-                "Leave a beat after they stop: they often add the most useful part.",
-                "Laissez un temps quand l'autre se tait : il ajoute souvent l'essentiel.",
-            ),
+            N_("Leave a beat after they stop: they often add the most useful part."),
         ),
     )
     options = (
@@ -114,7 +121,7 @@ class Patience(Analyzer):
                 {
                     "time": p["time"],
                     "speaker": p["speaker"],
-                    "label": say(lang, f"pause {duration(p['pause'])}", f"silence de {duration(p['pause'])}"),
+                    "label": tr(lang, "pause {length}", length=duration(p["pause"])),
                     "text": f"…{p['before']} / {p['after']}…",
                     "uncertain": p["uncertain"],
                 }
@@ -123,32 +130,58 @@ class Patience(Analyzer):
             "advice": [],
         }
         named = figure_labels(conversation)
+        unsure = figures_uncertain(conversation)
+        you = roles.you(conversation).speaker
         result["summary"] = "; ".join(
-            say(
+            # The user's label is not in their clause: the mark of an uncertain attribution ends it.
+            marked(
+                tr(
+                    lang,
+                    "You wait {median} s (median) before taking the floor, cut in quickly {quick}×",
+                    **_waits(v),
+                ),
+                unsure[s],
+            )
+            if s == you
+            else tr(
                 lang,
-                f"{named[s]} waits {v['median']:.1f} s (median) before taking the floor, "
-                f"cut in quickly {v['quick']}×",
-                f"{named[s]} attend {v['median']:.1f} s (médiane) avant de prendre la parole, "
-                f"enchaîne trop vite {v['quick']}×",
+                "{who} waits {median} s (median) before taking the floor, cut in quickly {quick}×",
+                who=named[s],
+                **_waits(v),
             )
             for s, v in by_speaker.items()
             if v["median"] is not None
-        ) or say(lang, "No change of speaker.", "Aucun changement d'interlocuteur.")
+        ) or tr(lang, "No change of speaker.")
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]
             if v["median"] is not None and v["count"] >= 3 and v["median"] < options["min_median"]:
-                result["advice"].append(
-                    say(
+                took = (
+                    tr(
                         lang,
-                        f"{named[speaker]} usually took the floor {v['median']:.1f} s after the other stopped. "
-                        "Leave a beat (about a second): it shows you listened, and they may add the most "
-                        "useful part.",
-                        f"{named[speaker]} a pris la parole {v['median']:.1f} s après que l'autre s'est tu, "
-                        "en général. Laissez un temps (environ une seconde) : cela montre que vous écoutez, "
-                        "et l'autre ajoute souvent l'essentiel.",
+                        "You usually took the floor {pause} after the other stopped.",
+                        pause=marked(f"{v['median']:.1f} s", unsure[speaker]),
+                    )
+                    if speaker == you
+                    else tr(
+                        lang,
+                        "{who} usually took the floor {median} s after the other stopped.",
+                        who=named[speaker],
+                        median=f"{v['median']:.1f}",
+                    )
+                )
+                result["advice"].append(
+                    took
+                    + " "
+                    + tr(
+                        lang,
+                        "Leave a beat (about a second): it shows you listened, and they may add the most useful part.",
                     )
                 )
         return result
+
+
+def _waits(v: SpeakerPatience) -> dict[str, str]:
+    return {"median": f"{v['median']:.1f}", "quick": str(v["quick"])}
 
 
 @hookimpl

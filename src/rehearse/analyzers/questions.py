@@ -13,8 +13,10 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import say
+from rehearse.i18n import N_, ntr, tr
 from rehearse.language.questions import find
+
+KINDS = {"open": N_("open"), "closed": N_("closed")}
 
 
 class SpeakerQuestions(TypedDict):
@@ -54,51 +56,36 @@ def _spread(section: QuestionsSection, you: str) -> float | None:
 
 class Questions(Analyzer):
     name = "questions"
-    title = {"en": "Questions", "fr": "Questions"}
+    title = N_("Questions")
     figures = (
         Figure(
             "questions",
-            ("Questions you asked", "Vos questions"),
+            N_("Questions you asked"),
             "count",
             _asked,
-            (
-                "Ask more questions: prepare five before the call.",
-                "Posez plus de questions : préparez-en cinq avant l'échange.",
-            ),
-            (
-                "Fewer, deeper questions: follow up on the answers instead of moving on.",
-                "Moins de questions, plus approfondies : relancez au lieu d'enchaîner.",
-            ),
+            N_("Ask more questions: prepare five before the call."),
+            N_("Fewer, deeper questions: follow up on the answers instead of moving on."),
         ),
         Figure(
             "open_questions",
-            ("Open questions you asked", "Vos questions ouvertes"),
+            N_("Open questions you asked"),
             "count",
             _open,
-            (
-                "Ask open questions: “How do you…?”, “Why did you choose…?”",
-                "Posez des questions ouvertes : « Comment faites-vous pour… ? », « Pourquoi ce choix ? »",
-            ),
+            N_("Ask open questions: “How do you…?”, “Why did you choose…?”"),
         ),
         Figure(
             "open_share",
-            ("Share of open questions", "Part de questions ouvertes"),
+            N_("Share of open questions"),
             "share",
             _open_share,
-            (
-                "Turn closed questions into open ones: “How…”, “Why…”, “Tell me about…”.",
-                "Ouvrez vos questions : « Comment… », « Pourquoi… », « Parlez-moi de… ».",
-            ),
+            N_("Turn closed questions into open ones: “How…”, “Why…”, “Tell me about…”."),
         ),
         Figure(
             "questions_spread",
-            ("Questions after the first third", "Questions après le premier tiers"),
+            N_("Questions after the first third"),
             "share",
             _spread,
-            (
-                "Spread your questions through the call instead of front-loading them.",
-                "Répartissez vos questions sur tout l'échange au lieu de les poser toutes au début.",
-            ),
+            N_("Spread your questions through the call instead of front-loading them."),
         ),
     )
     options = (
@@ -130,23 +117,29 @@ class Questions(Analyzer):
             asked = n["open"] + n["closed"]
             if s in coached and asked >= 2 and n["open"] / asked < options["min_open_share"]:
                 advice.append(
-                    say(
+                    ntr(
                         lang,
-                        f"{named[s]}: {n['closed']} of {asked} questions were closed. Turn them into open "
+                        "{who}: {count} of {asked} questions was closed. Turn it into an open "
+                        'one: "How do you…?", "Why did you choose…?", "Tell me about…".',
+                        "{who}: {count} of {asked} questions were closed. Turn them into open "
                         'ones: "How do you…?", "Why did you choose…?", "Tell me about…".',
-                        f"{named[s]} : {n['closed']} questions fermées sur {asked}. Ouvrez-les : "
-                        "« Comment faites-vous pour… ? », « Pourquoi avez-vous fait ce choix ? ».",
+                        n["closed"],
+                        who=named[s],
+                        asked=asked,
                     )
                 )
         summary = "; ".join(
-            say(
+            tr(
                 lang,
-                f"{named[s]} asked {n['open'] + n['closed']} ({n['open']} open, {n['closed']} closed)",
-                f"{named[s]} : {n['open'] + n['closed']} questions ({n['open']} ouvertes, "
-                f"{n['closed']} fermées)",
+                "{who} asked {questions} ({open}, {closed})",
+                who=named[s],
+                questions=ntr(lang, "{count} question", "{count} questions", n["open"] + n["closed"]),
+                open=ntr(lang, "{count} open", "{count} open", n["open"]),
+                closed=ntr(lang, "{count} closed", "{count} closed", n["closed"]),
             )
             for s, n in by_speaker.items()
         )
+        kinds = {kind: tr(lang, message) for kind, message in KINDS.items()}
         return {
             "items": items,
             "by_speaker": by_speaker,
@@ -155,7 +148,7 @@ class Questions(Analyzer):
                 {
                     "time": q["start"],
                     "speaker": q["speaker"],
-                    "label": say(lang, q["kind"], {"open": "ouverte", "closed": "fermée"}[q["kind"]]),
+                    "label": kinds[q["kind"]],
                     "text": q["text"],
                     "uncertain": q["uncertain"],
                 }

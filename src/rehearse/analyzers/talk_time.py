@@ -11,12 +11,18 @@ from rehearse.analyzers.base import (
     Option,
     Section,
     figure_labels,
+    figures_uncertain,
+    marked,
     uncertain_shares,
     why_not_separated,
 )
+from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import duration, percent, say
+from rehearse.i18n import N_, duration, percent, tr
+
+# Gong: the seller talks about this share of the best discovery calls.
+BEST_DISCOVERY_SHARE = 0.43
 
 
 class SpeakerTalk(TypedDict):
@@ -39,21 +45,15 @@ def _talk_share(section: TalkTimeSection, you: str) -> float | None:
 
 class TalkTime(Analyzer):
     name = "talk_time"
-    title = {"en": "Talk time", "fr": "Temps de parole"}
+    title = N_("Talk time")
     figures = (
         Figure(
             "talk_share",
-            ("Your talk share", "Votre temps de parole"),
+            N_("Your talk share"),
             "share",
             _talk_share,
-            (
-                "Say more: develop your answers with an example and its result.",
-                "Développez davantage : un exemple et son résultat.",
-            ),
-            (
-                "Listen more: ask, then let them talk; note your point instead of making it now.",
-                "Écoutez davantage : posez la question, laissez parler, notez votre idée au lieu de la dire.",
-            ),
+            N_("Say more: develop your answers with an example and its result."),
+            N_("Listen more: ask, then let them talk; note your point instead of making it now."),
         ),
     )
     options = (
@@ -90,40 +90,52 @@ class TalkTime(Analyzer):
             "advice": [],
         }
         if not speech:
-            result["summary"] = say(lang, "No speech found.", "Aucune parole détectée.")
+            result["summary"] = tr(lang, "No speech found.")
             return result
         named = figure_labels(conversation)
-        parts = [
-            f"{named[s]} {percent(v['share'])} ({duration(v['talk_time'])})" for s, v in per_speaker.items()
-        ]
-        result["summary"] = "; ".join(parts) + say(
+        result["summary"] = tr(
             lang,
-            f"; silence {percent(result['silence_share'])}",
-            f" ; silence {percent(result['silence_share'])}",
+            "{speakers}; silence {share}",
+            speakers="; ".join(
+                f"{named[s]} {percent(v['share'], lang)} ({duration(v['talk_time'])})"
+                for s, v in per_speaker.items()
+            ),
+            share=percent(result["silence_share"], lang),
         )
         if not conversation.separated:
-            result["summary"] = say(
+            result["summary"] = tr(
                 lang,
-                f"{duration(speech)} of speech; {why_not_separated(conversation, lang)}, so there is no talk ratio",
-                f"{duration(speech)} de parole ; {why_not_separated(conversation, lang)} : "
-                "pas de répartition du temps de parole",
+                "{length} of speech; {why}, so there is no talk ratio",
+                length=duration(speech),
+                why=why_not_separated(conversation, lang),
             )
             return result
         top = max(per_speaker, key=lambda s: per_speaker[s]["share"])
         share = per_speaker[top]["share"]
         # With a practice situation, the coach judges shares against its own targets instead.
         if share > options["dominant_share"] and conversation.profile is None:
-            result["advice"].append(
-                say(
+            best = percent(BEST_DISCOVERY_SHARE, lang)
+            if top == roles.you(conversation).speaker:
+                # The user's label is not in their sentence: the mark of an uncertain attribution follows the share.
+                advice = tr(
                     lang,
-                    f"{named[top]} talked {percent(share)} of the time. If that is the person asking "
-                    "or selling, listen more: the best discovery calls sit near 43%. If it is the "
-                    "candidate answering, keep each answer focused.",
-                    f"{named[top]} a parlé {percent(share)} du temps. Si c'est la personne qui pose les "
-                    "questions, écoutez davantage : les meilleurs entretiens de découverte sont vers "
-                    "43 %. Si c'est le candidat qui répond, gardez des réponses ciblées.",
+                    "You talked {share} of the time. If you are the one asking or selling, listen more: the "
+                    "best discovery calls sit near {best}. If you are the candidate answering, keep each "
+                    "answer focused.",
+                    share=marked(percent(share, lang), figures_uncertain(conversation)[top]),
+                    best=best,
                 )
-            )
+            else:
+                advice = tr(
+                    lang,
+                    "{who} talked {share} of the time. If that is the person asking or selling, listen more: "
+                    "the best discovery calls sit near {best}. If it is the candidate answering, keep each "
+                    "answer focused.",
+                    who=named[top],
+                    share=percent(share, lang),
+                    best=best,
+                )
+            result["advice"].append(advice)
         return result
 
 

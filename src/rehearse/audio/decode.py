@@ -18,7 +18,7 @@ import numpy as np
 
 from rehearse.conversation import AudioInfo, Damage
 from rehearse.errors import AudioError
-from rehearse.i18n import figure_text, say
+from rehearse.i18n import figure_text, ntr, tr
 
 SAMPLE_RATE = 16_000
 MAX_CHANNELS = 2
@@ -145,40 +145,34 @@ def damage_note(damage: Damage, lang: str) -> str:
     parts = []
     if damage.expected is not None and damage.missing > MISSING_TOLERANCE:
         parts.append(
-            say(
+            tr(
                 lang,
-                f"{seconds(damage.missing)} of the {seconds(damage.expected)} it announces could not be read",
-                f"{seconds(damage.missing)} sur les {seconds(damage.expected)} annoncées n’ont pas pu être lues",
+                "{missing} of the {expected} it announces could not be read",
+                missing=seconds(damage.missing),
+                expected=seconds(damage.expected),
             )
         )
     elif damage.stopped:
-        parts.append(
-            say(
-                lang,
-                f"reading stopped at {seconds(damage.read)}",
-                f"la lecture s’est arrêtée à {seconds(damage.read)}",
-            )
-        )
+        parts.append(tr(lang, "reading stopped at {time}", time=seconds(damage.read)))
     if damage.skipped:
         parts.append(
-            say(
+            ntr(
                 lang,
-                "1 passage could not be decoded and was left out"
-                if damage.skipped == 1
-                else f"{damage.skipped} passages could not be decoded and were left out",
-                "1 passage illisible a été ignoré"
-                if damage.skipped == 1
-                else f"{damage.skipped} passages illisibles ont été ignorés",
+                "{count} passage could not be decoded and was left out",
+                "{count} passages could not be decoded and were left out",
+                damage.skipped,
             )
         )
+    lost = (
+        tr(lang, "{first}; {second}", first=parts[0], second=parts[1]) if len(parts) == 2 else "".join(parts)
+    )
     # The decoder's reason is in English: the French sentence leaves it to the JSON report.
-    why = f" ({damage.reason})" if damage.reason else ""
-    return say(
+    return tr(
         lang,
-        f"The recording is damaged: {'; '.join(parts)}{why}; "
-        f"the report covers the {seconds(damage.read)} that could be read.",
-        f"L’enregistrement est endommagé : {' ; '.join(parts)} ; "
-        f"le rapport porte sur les {seconds(damage.read)} qui ont pu être lues.",
+        "The recording is damaged: {lost}{why}; the report covers the {read} that could be read.",
+        lost=lost,
+        why=f" ({damage.reason})" if damage.reason else "",
+        read=seconds(damage.read),
     )
 
 
@@ -191,14 +185,13 @@ def telephone_note(info: AudioInfo, lang: str) -> str | None:
     """What the report says of a recording made at telephone quality, or None."""
     if info.sample_rate > TELEPHONE_RATE:
         return None
-    rate = f"{info.sample_rate / 1000:g}"
-    return say(
+    from babel.numbers import format_decimal
+
+    return tr(
         lang,
-        f"Recorded at {rate} kHz, telephone quality: some words may be misheard, and on one channel "
+        "Recorded at {rate} kHz, telephone quality: some words may be misheard, and on one channel "
         "voices are harder to tell apart. Record at 16 kHz or more for better figures.",
-        f"Enregistré à {rate.replace('.', ',')} kHz, qualité téléphone : des mots peuvent être mal "
-        "compris et, sur une seule piste, les voix sont plus difficiles à distinguer. Enregistrez "
-        "à 16 kHz ou plus pour des chiffres plus fiables.",
+        rate=format_decimal(info.sample_rate / 1000, locale=lang),
     )
 
 

@@ -13,6 +13,7 @@ from rehearse.cli.ui import progress_bars
 from rehearse.cli.voice import saved_voice_print
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.errors import RehearseError
+from rehearse.i18n import ntr, report_language, tr
 from rehearse.renderers.base import printable
 
 
@@ -223,14 +224,16 @@ def analyze(
                 pipeline.set_me(conversation, options.me, "option", options)
         else:
             conversation = pipeline.transcribe_recording(audio, options, progress)  # type: ignore[arg-type]
-    _warn_if_damaged(conversation)
+    # What this command says about the conversation, it says in the report's language.
+    lang = report_language(conversation.language, report_lang)
+    _warn_if_damaged(conversation, lang)
     # With a voice print, its verdict (or its doubt) is in the notes: no need to ask.
     if conversation.me is None and not has_voice_print and renderer.name == "terminal" and output is None:
-        _ask_who_is_me(conversation, options)
+        _ask_who_is_me(conversation, options, lang)
     with progress_bars() as progress:
         result = pipeline.analyze(conversation, options, progress)
     if not no_save:
-        _keep(result, audio, config_file, where)
+        _keep(result, audio, config_file, where, lang)
     failed = [name for name, section in result["analyzers"].items() if section.get("error")]
     if not ctx.obj["debug"]:
         for name in failed:
@@ -241,25 +244,28 @@ def analyze(
         click.echo(text, nl=False)
     else:
         _write(output, text)
-        click.echo(f"Report written to {output}", err=True)
+        click.echo(tr(lang, "Report written to {path}", path=output), err=True)
     if failed:
-        click.echo(
-            f"Error: analyzer(s) failed: {', '.join(failed)} (see their sections"
-            f"{'' if ctx.obj['debug'] else '; --debug shows the traceback'})",
-            err=True,
+        said = ntr(
+            lang,
+            "Error: analyzer failed: {names} (see its section).",
+            "Error: analyzers failed: {names} (see their sections).",
+            len(failed),
+            names=", ".join(failed),
         )
+        hint = tr(lang, "--debug shows the traceback.")
+        click.echo(said if ctx.obj["debug"] else f"{said} {hint}", err=True)
         ctx.exit(EXIT_ANALYZER_FAILED)
 
 
-def _warn_if_damaged(conversation) -> None:  # type: ignore[no-untyped-def]
+def _warn_if_damaged(conversation, lang: str) -> None:  # type: ignore[no-untyped-def]
     """A damaged recording is analysed as far as it decodes; the report says so, and so does
     stderr, where someone reading only the figures would not look."""
     from rehearse.audio.decode import damage_note
-    from rehearse.i18n import user_language
 
     damage = conversation.audio.damage if conversation.audio else None
     if damage is not None:
-        click.echo(f"Warning: {printable(damage_note(damage, user_language()))}", err=True)
+        click.echo(printable(tr(lang, "Warning: {problem}", problem=damage_note(damage, lang))), err=True)
 
 
 def _check_writable(output: Path) -> None:
@@ -284,7 +290,7 @@ def _write(output: Path, text: str) -> None:
         raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
-def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | None) -> None:
+def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | None, lang: str) -> None:
     """Save the session in the history and add the progress so far to the report; a history that
     cannot be used costs a warning, never the report."""
     from rehearse import history
@@ -298,10 +304,10 @@ def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | Non
         profile = result.get("profile")
         result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
     except history.HistoryError as exc:
-        click.echo(f"Warning: not saved to your history: {exc}", err=True)
+        click.echo(tr(lang, "Warning: not saved to your history: {problem}", problem=exc), err=True)
 
 
-def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-def]
+def _ask_who_is_me(conversation, options, lang: str) -> None:  # type: ignore[no-untyped-def]
     """On a terminal, with several speakers and no voice print: ask which one is the user, unless
     the situation makes it plain. An unsure guess is offered, and Enter keeps it (the report then
     says it is a guess); off a terminal the report alone says so."""
@@ -317,18 +323,31 @@ def _ask_who_is_me(conversation, options) -> None:  # type: ignore[no-untyped-de
         return
     ids = [s.id for s in conversation.speakers]
     guess = f"{ids.index(focus.speaker) + 1}" if focus.speaker else None
-    skip = "Enter keeps the guess" if guess else "Enter to skip"
-    click.echo(f"Which speaker is you? ({skip}; 'rehearse voice enroll' saves asking)", err=True)
+    if guess:
+        question = tr(
+            lang, "Which speaker is you? (Enter keeps the guess; 'rehearse voice enroll' saves asking)"
+        )
+    else:
+        question = tr(lang, "Which speaker is you? (Enter to skip; 'rehearse voice enroll' saves asking)")
+    click.echo(question, err=True)
     for number, speaker in enumerate(conversation.speakers, 1):
         turns = [t for t in conversation.turns if t.speaker == speaker.id and t.text]
         quote = max(turns, key=lambda t: t.duration).text if turns else ""
         quote = quote if len(quote) <= 90 else quote[:87] + "…"
-        click.echo(printable(f"  {number}. {speaker.label}: “{quote}”"), err=True)
+        said = tr(lang, "{number}. {speaker}: “{quote}”", number=number, speaker=speaker.label, quote=quote)
+        click.echo(printable(f"  {said}"), err=True)
     if guess:
-        why = roles.reasons(focus, "en")
-        click.echo(printable(f"  Guess: {guess}, {roles.certainty(focus)} sure ({why})."), err=True)
+        why = tr(
+            lang,
+            "Guess: {number}, {certainty} sure ({reasons}).",
+            number=guess,
+            certainty=roles.certainty(focus, lang),
+            reasons=roles.reasons(focus, lang),
+        )
+        click.echo(printable(f"  {why}"), err=True)
     answer = click.prompt(
-        "You are",
+        tr(lang, "You are: "),
+        prompt_suffix="",  # the colon is the language's to space
         default="",
         show_default=False,
         type=click.Choice(["", *map(str, range(1, len(conversation.speakers) + 1))]),

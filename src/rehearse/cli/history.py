@@ -7,9 +7,20 @@ import click
 from rehearse.cli.app import cli
 from rehearse.cli.ui import sparkline
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.i18n import figure_text, say, target_text, trend_text, user_language
+from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
 from rehearse.renderers.base import printable
 from rehearse.renderers.json import dumps
+
+# The listing's columns and how each is aligned and padded; the recording's path takes what is left.
+COLUMNS = (
+    (N_("id"), ">4"),
+    (N_("date"), "<16"),
+    (N_("situation"), "<16"),
+    (N_("length"), ">10"),
+    (N_("talk"), ">6"),
+    (N_("questions"), ">9"),
+    (N_("recording"), ""),
+)
 
 
 @cli.command(name="history")
@@ -49,35 +60,35 @@ def history_command(
     if not found:
         click.echo(_no_sessions(lang))
         return
-    heads = say(
-        lang,
-        "id date situation length talk questions recording",
-        "n° date situation durée parole questions enregistrement",
-    ).split()
-    click.echo(
-        f"{heads[0]:>4}  {heads[1]:<16}  {heads[2]:<16}  {heads[3]:>10}  {heads[4]:>6}  {heads[5]:>9}  {heads[6]}"
-    )
+    click.echo(_row([tr(lang, name) for name, _ in COLUMNS]))
     for s in found:
         share = s.metrics.get("talk_share")
         questions = s.metrics.get("questions")
         # A date, situation and file name are whatever the history file holds: shown, never acted on.
         click.echo(
             printable(
-                f"{s.id:>4}  {s.date[:16].replace('T', ' '):<16}  {s.profile or '-':<16}  "
-                f"{figure_text(s.duration, 'seconds', lang):>10}  "
-                f"{figure_text(share, 'share', lang):>6}  {figure_text(questions, 'count', lang):>9}  "
-                f"{s.audio_path}"
+                _row(
+                    [
+                        s.id,
+                        s.date[:16].replace("T", " "),
+                        s.profile or "-",
+                        figure_text(s.duration, "seconds", lang),
+                        figure_text(share, "share", lang),
+                        figure_text(questions, "count", lang),
+                        s.audio_path,
+                    ]
+                )
             )
         )
-    click.echo(printable(say(lang, f"Kept in {history.path()}", f"Conservé dans {history.path()}")), err=True)
+    click.echo(printable(tr(lang, "Kept in {path}", path=history.path())), err=True)
+
+
+def _row(values: list[object]) -> str:
+    return "  ".join(format(value, align) for value, (_, align) in zip(values, COLUMNS))
 
 
 def _no_sessions(lang: str) -> str:
-    return say(
-        lang,
-        "No sessions yet: 'rehearse analyze RECORDING' adds one.",
-        "Aucune séance pour l'instant : « rehearse analyze ENREGISTREMENT » en ajoute une.",
-    )
+    return tr(lang, "No sessions yet: 'rehearse analyze RECORDING' adds one.")
 
 
 @cli.command(name="progress")
@@ -126,7 +137,13 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
     count = len(found["sessions"])
     situation = f" ({profiles.title(profile, lang)})" if profile else ""
     click.echo(
-        say(lang, f"Your last {count} session(s){situation}:", f"Vos {count} dernières séances{situation} :")
+        ntr(
+            lang,
+            "Your last session{situation}:",
+            "Your last {count} sessions{situation}:",
+            count,
+            situation=situation,
+        )
     )
     rows = []
     declared = coach.declared()
@@ -135,7 +152,7 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
         known = [v for v in figure["values"] if v is not None]
         rows.append(
             (
-                say(lang, *metric.label),
+                metric.label_text(lang),
                 sparkline(figure["values"]),
                 figure_text(known[0], metric.unit, lang),
                 figure_text(known[-1], metric.unit, lang),
@@ -145,23 +162,20 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
         )
     if not rows:
         # Figures are kept for "you" only: sessions analysed without knowing who that was have none.
-        click.echo(
-            say(
-                lang,
-                "  No figures of yours yet: rehearse did not know which speaker was you "
-                "(analyse with --me, or 'rehearse voice enroll' once).",
-                "  Pas encore de chiffres à vous : rehearse ne savait pas quel interlocuteur vous étiez "
-                "(analysez avec --me, ou faites une fois 'rehearse voice enroll').",
-            )
+        no_figures = tr(
+            lang,
+            "No figures of yours yet: rehearse did not know which speaker was you "
+            "(analyse with --me, or 'rehearse voice enroll' once).",
         )
+        click.echo(f"  {no_figures}")
         return
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    target_word = say(lang, "target", "objectif")
     for label, spark, first, latest, target, trend in rows:
+        aim = tr(lang, "target {target}", target=f"{target:<{widths[4]}}")
         # A figure's label may come from an analyzer plugin.
         click.echo(
             printable(
                 f"  {label:<{widths[0]}}  {spark:<{widths[1]}}  {first:>{widths[2]}} → {latest:<{widths[3]}}  "
-                f"{target_word} {target:<{widths[4]}}  {trend}"
+                f"{aim}  {trend}"
             )
         )

@@ -44,12 +44,14 @@ def analyzers_command(as_json: bool) -> None:
     import json
 
     from rehearse import plugins
+    from rehearse.analyzers.base import localized
+    from rehearse.i18n import SUPPORTED, user_language
 
     registry = plugins.collect("register_analyzers")
     found: list[dict[str, Any]] = [
         {
             "name": name,
-            "title": analyzer.title if isinstance(analyzer.title, str) else dict(analyzer.title),
+            "title": {lang: localized(analyzer.title, lang) for lang in SUPPORTED},
             "plugin": registry.owners[name],
             "options": [
                 {
@@ -68,8 +70,9 @@ def analyzers_command(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
+    lang = user_language()
     for name, analyzer in registry.items.items():
-        title = analyzer.title if isinstance(analyzer.title, str) else analyzer.title.get("en", name)
+        title = localized(analyzer.title, lang) or name
         click.echo(printable(f"{name}  — {title}  ({registry.owners[name]})"))
         for option in analyzer.options:
             accepted = f", {option.range_text}" if option.range_text else ""

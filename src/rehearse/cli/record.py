@@ -11,6 +11,7 @@ from rehearse.cli.analyze import analyze as analyze_command
 from rehearse.cli.app import cli
 from rehearse.cli.ui import live_levels
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
+from rehearse.i18n import ntr, tr, user_language
 from rehearse.renderers.base import printable
 
 
@@ -28,7 +29,12 @@ def devices(as_json: bool) -> None:
         click.echo(json.dumps([asdict(d) for d in found], indent=2))
         return
     if not found:
-        click.echo("No input device found. Plug in a microphone, or check the system's sound settings.")
+        click.echo(
+            tr(
+                user_language(),
+                "No input device found. Plug in a microphone, or check the system's sound settings.",
+            )
+        )
     for d in found:
         mark = "*" if d.is_default else " "
         click.echo(
@@ -64,7 +70,7 @@ def devices(as_json: bool) -> None:
     "--lang",
     type=click.Choice(["en", "fr"]),
     help="Language spoken: sets the brief, the questions and the analysis "
-    "(default: an English brief, the language detected).",
+    "(default: the brief in your locale's language, French or English; the language detected).",
 )
 @click.option("--analyze", "then_analyze", is_flag=True, help="Analyze the recording as soon as it stops.")
 @click.option("--quiet", is_flag=True, help="No live cues, only the level meter.")
@@ -116,11 +122,13 @@ def record(
         raise click.UsageError("--device at most twice (one person per mic)")
     if len(device_names) == 2 and channels != 1:
         raise click.UsageError("with two --device, each records one channel: leave out --channels")
+    # What is said while recording, brief included, is in the language spoken when it is given.
+    speaks = lang or user_language()
     folder = path.parent if path else session.sessions_dir()
     for leftover, _ in session.repair_unfinished(folder) if folder.is_dir() else []:
-        click.echo(printable(f"Repaired an unfinished recording: {leftover}"), err=True)
+        click.echo(printable(tr(speaks, "Repaired an unfinished recording: {path}", path=leftover)), err=True)
     if profile:
-        _print_brief(profile, lang or "en")
+        _print_brief(profile, speaks)
     path = path or session.default_path(profile)
     take = session.take_for(path)
     stop = threading.Event()
@@ -132,13 +140,18 @@ def record(
             stop.set()
 
         threading.Thread(target=wait_for_enter, daemon=True).start()
-    how = "Enter or Ctrl-C" if sys.stdin.isatty() else "Ctrl-C"
-    click.echo(
-        printable(f"Recording to {path} — stop with {how}")
-        + (f", or after {duration:.0f} s" if duration else "")
-        + ".",
-        err=True,
-    )
+    keys = tr(speaks, "Enter or Ctrl-C") if sys.stdin.isatty() else "Ctrl-C"
+    if duration:
+        started = tr(
+            speaks,
+            "Recording to {path} — stop with {keys}, or after {seconds} s.",
+            path=path,
+            keys=keys,
+            seconds=f"{duration:.0f}",
+        )
+    else:
+        started = tr(speaks, "Recording to {path} — stop with {keys}.", path=path, keys=keys)
+    click.echo(printable(started), err=True)
     similarity = None
     if len(device_names) < 2 and channels == 1 and not quiet:
         from rehearse.cli.voice import saved_voice_print
@@ -147,14 +160,17 @@ def record(
         print_ = saved_voice_print()
         if print_ is None:
             click.echo(
-                "One microphone and no voice print: the live cues time each stretch of speech but cannot "
-                "tell who speaks ('rehearse voice enroll' lets them).",
+                tr(
+                    speaks,
+                    "One microphone and no voice print: the live cues time each stretch of speech but cannot "
+                    "tell who speaks ('rehearse voice enroll' lets them).",
+                ),
                 err=True,
             )
         else:
             similarity = voiceprint.similarity_to(print_)
     try:
-        with live_levels(quiet, session.monologue_cue(profile)) as show:
+        with live_levels(quiet, session.monologue_cue(profile), speaks) as show:
             info = capture.record(
                 take,
                 list(device_names) or [None],
@@ -168,16 +184,25 @@ def record(
             )
     finally:
         signal.signal(signal.SIGINT, previous)
-    overflow = (
-        f"; {info.overflows} input overflow(s): the machine could not keep up" if info.overflows else ""
-    )
     if path != take:
         wav.save_as_flac(take, path)
-    click.echo(
-        printable(f"Saved {path}")
-        + f" ({info.duration:.1f} s, {info.channels} channel(s), {info.sample_rate} Hz){overflow}.",
-        err=True,
+    saved = ntr(
+        speaks,
+        "Saved {path} ({seconds} s, {count} channel, {rate} Hz).",
+        "Saved {path} ({seconds} s, {count} channels, {rate} Hz).",
+        info.channels,
+        path=path,
+        seconds=f"{info.duration:.1f}",
+        rate=info.sample_rate,
     )
+    if info.overflows:
+        saved += " " + ntr(
+            speaks,
+            "{count} input overflow: the machine could not keep up.",
+            "{count} input overflows: the machine could not keep up.",
+            info.overflows,
+        )
+    click.echo(printable(saved), err=True)
     if then_analyze:
         ctx.invoke(analyze_command, audio=path, language=lang, profile=profile)
 
@@ -185,11 +210,14 @@ def record(
 def _recover(target: Path) -> None:
     from rehearse.recording import session
 
+    lang = user_language()
     repaired = session.repair_unfinished(target)
     for audio, seconds in repaired:
-        click.echo(printable(f"Repaired {audio}: {seconds:.1f} s of audio"))
+        click.echo(
+            printable(tr(lang, "Repaired {path}: {seconds} s of audio", path=audio, seconds=f"{seconds:.1f}"))
+        )
     if not repaired:
-        click.echo("Nothing to repair: every recording is complete.")
+        click.echo(tr(lang, "Nothing to repair: every recording is complete."))
 
 
 def _print_brief(profile: str, lang: str) -> None:
@@ -197,9 +225,9 @@ def _print_brief(profile: str, lang: str) -> None:
 
     brief = situations.brief(profile, lang)
     friend, you, questions = situations.heading(lang)
-    click.echo(f"{friend}: {brief.friend}", err=True)
-    click.echo(f"{you}: {brief.you}", err=True)
-    click.echo(f"{questions}:", err=True)
+    click.echo(tr(lang, "{heading}: {text}", heading=friend, text=brief.friend), err=True)
+    click.echo(tr(lang, "{heading}: {text}", heading=you, text=brief.you), err=True)
+    click.echo(tr(lang, "{heading}:", heading=questions), err=True)
     for question in situations.questions(profile, lang):
         click.echo(f"  • {question}", err=True)
     click.echo("", err=True)

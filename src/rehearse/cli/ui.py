@@ -7,17 +7,24 @@ from contextlib import contextmanager
 
 import click
 
+from rehearse.i18n import N_, percent, tr, user_language
 from rehearse.recording.cues import SILENT_WARNING_SECONDS, Levels
 
 STAGES = {
-    "model": "Preparing the speech model (first run only)",
-    "record": "Recording",
-    "decode": "Decoding audio",
-    "voices": "Telling voices apart",
-    "transcribe": "Transcribing",
-    "speakers": "Finding who spoke when",
-    "analyze": "Analyzing",
+    "model": N_("Preparing the speech model (first run only)"),
+    "record": N_("Recording"),
+    "decode": N_("Decoding audio"),
+    "voices": N_("Telling voices apart"),
+    "transcribe": N_("Transcribing"),
+    "speakers": N_("Finding who spoke when"),
+    "analyze": N_("Analyzing"),
 }
+
+
+def _stage_name(stage: str) -> str:
+    """What a pipeline stage is called on screen; a plugin's own stage keeps its name. The stages
+    run before the conversation's language is known, so they speak the user's."""
+    return tr(user_language(), STAGES[stage]) if stage in STAGES else stage
 
 
 @contextmanager
@@ -51,7 +58,7 @@ def progress_bars() -> Iterator:  # type: ignore[type-arg]
         if stage not in tasks:
             for earlier in tasks.values():  # a stage starting means the ones before are done
                 bars.update(earlier, completed=100)
-            tasks[stage] = bars.add_task(STAGES.get(stage, stage), total=100)
+            tasks[stage] = bars.add_task(_stage_name(stage), total=100)
         bars.update(tasks[stage], completed=round(fraction * 100, 1))
 
     with bars:
@@ -65,14 +72,14 @@ def plain_progress():  # type: ignore[no-untyped-def]
     def update(stage: str, fraction: float) -> None:
         if stage not in started:
             started.add(stage)
-            click.echo(f"{STAGES.get(stage, stage)}…", err=True)
+            click.echo(f"{_stage_name(stage)}…", err=True)
 
     return update
 
 
 @contextmanager
-def live_levels(quiet: bool, monologue: float) -> Iterator:  # type: ignore[type-arg]
-    """A level meter per channel on stderr, with warnings and (unless quiet) live cues."""
+def live_levels(quiet: bool, monologue: float, lang: str) -> Iterator:  # type: ignore[type-arg]
+    """A level meter per channel on stderr, with warnings and (unless quiet) live cues, in ``lang``."""
     from rich.console import Console
     from rich.live import Live
     from rich.text import Text
@@ -92,20 +99,35 @@ def live_levels(quiet: bool, monologue: float) -> Iterator:  # type: ignore[type
         total = sum(levels.talk) or 1.0
         for channel, level in enumerate(levels.dbfs):
             filled = int(max(0.0, min(1.0, (level + 60) / 60)) * 30)
-            text.append(f"  ch{channel + 1} ")
+            text.append("  " + tr(lang, "ch{number}", number=channel + 1) + " ")
             text.append("█" * filled, style="red" if levels.clipped[channel] else "green")
             text.append("░" * (30 - filled) + f" {level:6.1f} dBFS")
             if not quiet and len(levels.dbfs) > 1:
-                text.append(f"  talk {levels.talk[channel] / total:4.0%}")
+                text.append(
+                    "  " + tr(lang, "talk {share}", share=f"{percent(levels.talk[channel] / total, lang):>4}")
+                )
             text.append("\n")
         if not quiet and levels.by_voice:
+            you, others = (f"{percent(levels.talk[i] / total, lang):>4}" for i in (0, 1))
             text.append(
-                f"  you {levels.talk[0] / total:4.0%} · others {levels.talk[1] / total:4.0%} of the speech "
-                "(voice print, a preview)\n"
+                "  "
+                + tr(
+                    lang,
+                    "you {you} · others {others} of the speech (voice print, a preview)",
+                    you=you,
+                    others=others,
+                )
+                + "\n"
             )
         if not quiet and levels.speaking is not None:
-            who = ("you", "someone else")[levels.speaking] + ", " if levels.by_voice else ""
-            text.append(f"  current stretch: {who}{levels.stretch:4.0f} s\n")
+            seconds = f"{levels.stretch:4.0f}"
+            if not levels.by_voice:
+                stretch = tr(lang, "current stretch: {seconds} s", seconds=seconds)
+            elif levels.speaking == 0:
+                stretch = tr(lang, "current stretch: you, {seconds} s", seconds=seconds)
+            else:
+                stretch = tr(lang, "current stretch: someone else, {seconds} s", seconds=seconds)
+            text.append(f"  {stretch}\n")
         return text
 
     def show(levels: Levels) -> None:
@@ -113,23 +135,39 @@ def live_levels(quiet: bool, monologue: float) -> Iterator:  # type: ignore[type
             if clipped:
                 warn(
                     f"clip{channel}",
-                    f"channel {channel + 1} clips: move the mic back or turn the input gain down",
+                    tr(
+                        lang,
+                        "channel {number} clips: move the mic back or turn the input gain down",
+                        number=channel + 1,
+                    ),
                 )
             if levels.silent_for[channel] >= SILENT_WARNING_SECONDS:
-                warn(f"dead{channel}", f"channel {channel + 1} has been silent for 10 s: is that mic on?")
+                warn(
+                    f"dead{channel}",
+                    tr(
+                        lang,
+                        "channel {number} has been silent for {seconds} s: is that mic on?",
+                        number=channel + 1,
+                        seconds=f"{SILENT_WARNING_SECONDS:.0f}",
+                    ),
+                )
         if not quiet:
             if levels.stretch > monologue:
                 warn(
                     f"long{int(levels.seconds // monologue)}",
-                    f"one stretch of speech has passed {monologue:.0f} s: time to hand over?",
+                    tr(
+                        lang,
+                        "one stretch of speech has passed {seconds} s: time to hand over?",
+                        seconds=f"{monologue:.0f}",
+                    ),
                 )
             if levels.overlap and len(levels.dbfs) > 1:
-                warn(f"over{int(levels.seconds // 30)}", "two people talking at once")
+                warn(f"over{int(levels.seconds // 30)}", tr(lang, "two people talking at once"))
         if live is not None:
             live.update(lines(levels))
         elif int(levels.seconds) % 10 == 0 and int(levels.seconds) != getattr(show, "last", -1):
             show.last = int(levels.seconds)  # type: ignore[attr-defined]
-            click.echo(f"{clock(levels.seconds)} recorded", err=True)
+            click.echo(tr(lang, "{time} recorded", time=clock(levels.seconds)), err=True)
 
     live = Live(console=console, refresh_per_second=8, transient=True) if console.is_terminal else None
     if live is None:

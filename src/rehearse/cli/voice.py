@@ -9,6 +9,7 @@ import click
 
 from rehearse.cli.app import cli
 from rehearse.cli.ui import progress_bars
+from rehearse.i18n import tr, user_language
 from rehearse.renderers.base import printable
 
 if TYPE_CHECKING:
@@ -52,7 +53,11 @@ def enroll(source: Path | None, seconds: float, device: str | None) -> None:
         origin = str(source.resolve())
     else:
         click.echo(
-            f"Speak naturally for {seconds:.0f} seconds — introduce yourself, or read a paragraph aloud.",
+            tr(
+                user_language(),
+                "Speak naturally for {seconds} seconds — introduce yourself, or read a paragraph aloud.",
+                seconds=f"{seconds:.0f}",
+            ),
             err=True,
         )
         # Through a temporary file, with the same recorder as sessions; only the print is kept.
@@ -70,7 +75,14 @@ def enroll(source: Path | None, seconds: float, device: str | None) -> None:
         origin = "microphone"
     print_ = voiceprint.enroll(samples, origin)
     where = voiceprint.save(print_)
-    click.echo(f"Voice print saved to {where} ({print_.speech_seconds:.1f} s of speech heard).")
+    click.echo(
+        tr(
+            user_language(),
+            "Voice print saved to {path} ({seconds} s of speech heard).",
+            path=where,
+            seconds=f"{print_.speech_seconds:.1f}",
+        )
+    )
 
 
 @voice.command()
@@ -82,6 +94,7 @@ def show(as_json: bool) -> None:
     from rehearse.diarization import voiceprint
 
     print_ = voiceprint.load()
+    lang = user_language()
     if as_json:
         info = None
         if print_ is not None:
@@ -93,14 +106,17 @@ def show(as_json: bool) -> None:
             }
         click.echo(json.dumps({"voiceprint": info}, indent=2))
     elif print_ is None:
-        click.echo("No voice print yet. Make one with: rehearse voice enroll")
+        click.echo(tr(lang, "No voice print yet. Make one with: rehearse voice enroll"))
     else:
-        click.echo(f"Voice print: {voiceprint.path()}")
-        click.echo(
-            printable(
-                f"  made {print_.created} from {print_.source}, {print_.speech_seconds:.1f} s of speech"
-            )
+        click.echo(tr(lang, "Voice print: {path}", path=voiceprint.path()))
+        made = tr(
+            lang,
+            "made {date} from {source}, {seconds} s of speech",
+            date=print_.created,
+            source=print_.source,
+            seconds=f"{print_.speech_seconds:.1f}",
         )
+        click.echo(printable(f"  {made}"))
 
 
 @voice.command()
@@ -108,7 +124,12 @@ def forget() -> None:
     """Delete the stored voice print."""
     from rehearse.diarization import voiceprint
 
-    click.echo("Voice print deleted." if voiceprint.forget() else "There was no voice print to delete.")
+    lang = user_language()
+    click.echo(
+        tr(lang, "Voice print deleted.")
+        if voiceprint.forget()
+        else tr(lang, "There was no voice print to delete.")
+    )
 
 
 def saved_voice_print() -> VoicePrint | None:
@@ -118,5 +139,5 @@ def saved_voice_print() -> VoicePrint | None:
     try:
         return voiceprint.load()
     except voiceprint.VoicePrintError as exc:
-        click.echo(f"Warning: {exc}; going on without it.", err=True)
+        click.echo(tr(user_language(), "Warning: {problem}; going on without it.", problem=exc), err=True)
         return None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rehearse.coaching.situations import GENERAL, NAMES, TARGETS, Target
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import figure_text, say, target_text
+from rehearse.i18n import figure_text, target_text
 
 if TYPE_CHECKING:
     from rehearse.analyzers.base import Analyzer, Figure
@@ -138,11 +138,10 @@ def scorecard(
             status = "high"
         else:
             status = "ok"
-        advice = {"low": metric.too_low, "high": metric.too_high}.get(status, ("", ""))
         card.append(
             {
                 "metric": name,
-                "label": say(lang, *metric.label),
+                "label": metric.label_text(lang),
                 "unit": metric.unit,
                 "value": value,
                 "shown": figure_text(value, metric.unit, lang),
@@ -151,7 +150,7 @@ def scorecard(
                 "target": target_text(low, high, metric.unit, lang),
                 "status": status,
                 "source": source,
-                "advice": say(lang, *advice) if advice[0] else None,
+                "advice": metric.advice(status, lang),
             }
         )
     return card

@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from importlib import resources
 
 from rehearse.errors import OptionError
-from rehearse.i18n import say
+from rehearse.i18n import N_, tr
 
 NAMES = ("job-interview", "informational", "reverse", "client-discovery")
 GENERAL = "general"  # the targets when no situation is given
 # In these situations the user is the one who asks; in a job interview, the one who answers.
 USER_ASKS = frozenset(["informational", "reverse", "client-discovery"])
 TITLES = {
-    "job-interview": ("job interview", "entretien d'embauche"),
-    "informational": ("informational interview", "entretien informatif"),
-    "reverse": ("reverse interview", "entretien inversé"),
-    "client-discovery": ("client discovery call", "rendez-vous de découverte client"),
-    "general": ("general targets", "objectifs généraux"),
+    "job-interview": N_("job interview"),
+    "informational": N_("informational interview"),
+    "reverse": N_("reverse interview"),
+    "client-discovery": N_("client discovery call"),
+    "general": N_("general targets"),
 }
 
 
@@ -37,66 +37,48 @@ class Brief:
 
 
 BRIEFS = {
-    "job-interview": (
-        Brief(
-            "You are the interviewer. Ask the questions below, follow up on vague answers "
-            "('what did *you* do?'), and interrupt once if an answer runs past two minutes.",
+    "job-interview": Brief(
+        N_(
+            "You are the interviewer. Ask the questions below, follow up on vague answers ('what did "
+            "*you* do?'), and interrupt once if an answer runs past two minutes."
+        ),
+        N_(
             "Answer with stories: situation, task, what you did, the result. Keep answers under two "
-            "minutes, and ask at least one question of your own at the end.",
-        ),
-        Brief(
-            "Vous êtes le recruteur. Posez les questions ci-dessous, relancez les réponses floues "
-            "(« qu'avez-vous fait, *vous* ? ») et interrompez une fois si une réponse dépasse deux minutes.",
-            "Répondez par des histoires : situation, tâche, ce que vous avez fait, le résultat. "
-            "Moins de deux minutes par réponse, et posez au moins une question à la fin.",
+            "minutes, and ask at least one question of your own at the end."
         ),
     ),
-    "informational": (
-        Brief(
+    "informational": Brief(
+        N_(
             "You are the professional being asked about your work. Answer openly; stop when the "
-            "questions stop.",
+            "questions stop."
+        ),
+        N_(
             "You are here to listen: ask open questions, follow up on what you hear, talk well under "
-            "half the time.",
-        ),
-        Brief(
-            "Vous êtes le professionnel interrogé sur votre métier. Répondez franchement ; arrêtez-vous "
-            "quand les questions s'arrêtent.",
-            "Vous êtes là pour écouter : questions ouvertes, relances sur ce que vous entendez, et bien "
-            "moins de la moitié du temps de parole.",
+            "half the time."
         ),
     ),
-    "reverse": (
-        Brief(
+    "reverse": Brief(
+        N_(
             "You are the hiring manager being interviewed by the candidate. Answer briefly, and "
-            "sometimes vaguely, so they have to follow up.",
-            "You ask the questions: about autonomy, how the team communicates, how the manager brings "
-            "out the best in people. Follow up on each answer before moving on.",
+            "sometimes vaguely, so they have to follow up."
         ),
-        Brief(
-            "Vous êtes le manager interrogé par le candidat. Répondez brièvement, parfois vaguement, "
-            "pour qu'il doive relancer.",
-            "C'est vous qui posez les questions : autonomie, communication dans l'équipe, manière dont le "
-            "manager fait progresser chacun. Relancez chaque réponse avant de passer à la suivante.",
+        N_(
+            "You ask the questions: about autonomy, how the team communicates, how the manager brings "
+            "out the best in people. Follow up on each answer before moving on."
         ),
     ),
-    "client-discovery": (
-        Brief(
-            "You are the client. You have a real problem but do not volunteer it: make them ask.",
+    "client-discovery": Brief(
+        N_("You are the client. You have a real problem but do not volunteer it: make them ask."),
+        N_(
             "Discover before you pitch: open questions about how they work today and what it costs "
-            "them; aim to talk less than half the time.",
-        ),
-        Brief(
-            "Vous êtes le client. Vous avez un vrai problème mais ne le dites pas spontanément : "
-            "faites-vous poser les questions.",
-            "Découvrez avant de proposer : questions ouvertes sur leur façon de faire et ce qu'elle leur "
-            "coûte ; parlez moins de la moitié du temps.",
+            "them; aim to talk less than half the time."
         ),
     ),
 }
 
 
 def title(profile: str | None, lang: str) -> str:
-    return say(lang, *TITLES[profile or "general"])
+    return tr(lang, TITLES[profile or GENERAL])
 
 
 def check(profile: str | None) -> str | None:
@@ -106,8 +88,8 @@ def check(profile: str | None) -> str | None:
 
 
 def brief(profile: str, lang: str) -> Brief:
-    english, french = BRIEFS[profile]
-    return french if lang == "fr" else english
+    messages = BRIEFS[profile]
+    return Brief(tr(lang, messages.friend), tr(lang, messages.you))
 
 
 def questions(profile: str, lang: str, count: int = 4, seed: int | None = None) -> list[str]:
@@ -125,11 +107,7 @@ def questions(profile: str, lang: str, count: int = 4, seed: int | None = None) 
 
 
 def heading(lang: str) -> tuple[str, str, str]:
-    return (
-        say(lang, "For your friend", "Pour votre partenaire"),
-        say(lang, "For you", "Pour vous"),
-        say(lang, "Questions to use", "Questions à poser"),
-    )
+    return tr(lang, "For your friend"), tr(lang, "For you"), tr(lang, "Questions to use")
 
 
 # Targets: metric -> (min, max, source). None is an open end.

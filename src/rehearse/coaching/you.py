@@ -56,7 +56,7 @@ from typing import Any
 
 from rehearse.coaching.situations import USER_ASKS
 from rehearse.conversation import Attribution, Conversation, Speaker
-from rehearse.i18n import percent, say
+from rehearse.i18n import N_, percent, tr
 from rehearse.language import lexicon, questions
 
 SURE_FROM = 0.85
@@ -206,59 +206,45 @@ def _measures(conversation: Conversation) -> dict[str, dict[str, float]]:
     return found
 
 
+# The sides of a two-channel recording, in channel order.
+SIDES = (N_("left"), N_("right"))
+
+
 def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | None = None) -> list[Speaker]:
     """The speakers as the report names them: you and the interviewer once the user is known,
     else Speaker 1, 2…; on two channels, which side each one is on."""
     if source is Attribution.SINGLE:
         if me:
-            return [Speaker("S1", say(lang, "You", "Vous"), role="me", channel=0)]
-        return [Speaker("S1", say(lang, "Everyone (one channel)", "Tout le monde (une piste)"), channel=0)]
-    sides = say(lang, "left right", "gauche droite").split()
+            return [Speaker("S1", tr(lang, "You"), role="me", channel=0)]
+        return [Speaker("S1", tr(lang, "Everyone (one channel)"), channel=0)]
     speakers = []
     for i, s in enumerate(ids):
-        where = f" ({sides[i]})" if source is Attribution.CHANNELS else ""
+        where = f" ({tr(lang, SIDES[i])})" if source is Attribution.CHANNELS else ""
         channel = i if source is Attribution.CHANNELS else None
         if s == me:
-            speakers.append(Speaker(s, say(lang, "You", "Vous") + where, "me", channel))
+            speakers.append(Speaker(s, tr(lang, "You") + where, "me", channel))
         elif me and len(ids) == 2:
-            label = say(lang, "The interviewer", "L'intervieweur") + where
-            speakers.append(Speaker(s, label, "interviewer", channel))
+            speakers.append(Speaker(s, tr(lang, "The interviewer") + where, "interviewer", channel))
         else:
-            label = say(lang, f"Speaker {i + 1}", f"Personne {i + 1}") + where
-            speakers.append(Speaker(s, label, None, channel))
+            speakers.append(Speaker(s, tr(lang, "Speaker {number}", number=i + 1) + where, None, channel))
     return speakers
 
 
-# What a cue says of a speaker, when they have more of it and when they have less. The French
-# has no participle to agree: a speaker's label may be "Personne 1" as well as "Vous".
+# What a cue says of a speaker, when they have more of it and when they have less: the guessed
+# speaker, never labelled "You", is its subject.
 _SAYS = {
-    "asks": (
-        ("asked more questions", "a posé plus de questions"),
-        ("asked fewer questions", "a posé moins de questions"),
-    ),
-    "answers": (
-        ("spent more time answering", "a passé plus de temps à répondre"),
-        ("spent less time answering", "a passé moins de temps à répondre"),
-    ),
-    "opens": (
-        ("opened with a welcome", "a ouvert par un accueil"),
-        ("was welcomed", "a reçu l'accueil de l'autre"),
-    ),
-    "offers": (
-        ("invited the other's questions", "a invité l'autre à poser ses questions"),
-        ("was invited to ask questions", "a reçu l'invitation à poser ses questions"),
-    ),
-    "thanks": (
-        ("thanked the other for their time", "a remercié l'autre pour son temps"),
-        ("was thanked for their time", "a reçu des remerciements pour son temps"),
-    ),
+    "asks": (N_("asked more questions"), N_("asked fewer questions")),
+    "answers": (N_("spent more time answering"), N_("spent less time answering")),
+    "opens": (N_("opened with a welcome"), N_("was welcomed")),
+    "offers": (N_("invited the other's questions"), N_("was invited to ask questions")),
+    "thanks": (N_("thanked the other for their time"), N_("was thanked for their time")),
 }
 
 
-def certainty(focus: Focus) -> str:
+def certainty(focus: Focus, lang: str = "en") -> str:
     """How sure a guess is, as the report and the command line print it ("92%")."""
     # Summed cues that are not independent overstate it: never "100% sure" of a guess.
-    return percent(min(focus.confidence or 0.0, 0.99))
+    return percent(min(focus.confidence or 0.0, 0.99), lang)
 
 
 def reasons(focus: Focus, lang: str) -> str:
@@ -274,15 +260,14 @@ def reasons(focus: Focus, lang: str) -> str:
         mine = cue.values[speaker]
         theirs = sum(cue.values.values()) - mine
         if cue.name == "talk":
-            share = percent(mine / (mine + theirs))
-            return say(lang, f"talked {share} of the time", f"a parlé {share} du temps")
+            return tr(lang, "talked {share} of the time", share=percent(mine / (mine + theirs), lang))
         more, less = _SAYS[cue.name]
-        return say(lang, *(more if mine > theirs else less))
+        return tr(lang, more if mine > theirs else less)
 
     why = ", ".join([said(c) for c in telling if c.favours == speaker][:3])
     against = ", ".join([said(c) for c in telling if c.favours != speaker][:1])
     if why and against:
-        return why + say(lang, f"; but {against}", f" ; mais {against}")
+        return tr(lang, "{why}; but {against}", why=why, against=against)
     return why or against
 
 
@@ -290,37 +275,35 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
     """What the report says about who it coaches, when that is unknown or only guessed."""
     ids = [s.id for s in conversation.speakers]
     if focus.speaker is None:
-        if focus.cues:
-            return say(
+        if focus.cues:  # weighed, so between two speakers
+            first, second = ids
+            return tr(
                 lang,
                 "Targets are not judged: the cues to which speaker is you cancel out; "
-                f"--me {' or '.join(ids)} says which.",
-                "Objectifs non évalués : les indices sur l'interlocuteur que vous êtes s'annulent ; "
-                f"--me {' ou '.join(ids)} pour le dire.",
+                "--me {first} or {second} says which.",
+                first=first,
+                second=second,
             )
-        return say(
+        return tr(
             lang,
             "Targets are not judged: rehearse does not know which speaker is you "
             "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the conversation).",
-            "Objectifs non évalués : rehearse ne sait pas quel interlocuteur vous êtes "
-            "(--me S1, une empreinte vocale avec « rehearse voice enroll », ou --profile).",
         )
     if focus.source != "profile":
         return None
-    label = conversation.speaker(focus.speaker).label
-    other = next(s for s in ids if s != focus.speaker)
-    sure = certainty(focus)
-    why = reasons(focus, lang)
+    found = {
+        "label": conversation.speaker(focus.speaker).label,
+        "other": next(s for s in ids if s != focus.speaker),
+        "sure": certainty(focus, lang),
+        "why": reasons(focus, lang),
+    }
     if focus.sure:
-        return say(
-            lang,
-            f"{label} is taken to be you ({sure} sure: {why}); --me {other} says otherwise.",
-            f"rehearse considère que {label} est vous (sûr à {sure} : {why}) ; --me {other} pour corriger.",
+        return tr(
+            lang, "{label} is taken to be you ({sure} sure: {why}); --me {other} says otherwise.", **found
         )
-    return say(
+    return tr(
         lang,
-        f"Only a guess: rehearse takes {label} to be you, {sure} sure ({why}). "
-        f"If that is wrong, analyze again with --me {other}.",
-        f"Simple supposition : rehearse considère que {label} est vous, sûr à {sure} ({why}). "
-        f"Si c'est faux, relancez l'analyse avec --me {other}.",
+        "Only a guess: rehearse takes {label} to be you, {sure} sure ({why}). "
+        "If that is wrong, analyze again with --me {other}.",
+        **found,
     )

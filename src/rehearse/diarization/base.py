@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rehearse.conversation import UNCERTAIN_BELOW, Attribution, Segment
-from rehearse.i18n import percent, say
+from rehearse.i18n import ntr, percent, tr
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,25 +58,16 @@ def attribution_notes(
     """What the report says about how who-spoke-when was found, and how far to trust it."""
     if source is Attribution.SINGLE and unseparated == TOO_LITTLE_SPEECH:
         return [
-            say(
-                lang,
-                "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.",
-                "Moins de 2 secondes de parole : trop peu pour distinguer les voix, aucune comparaison.",
-            )
+            tr(lang, "Under 2 seconds of speech: too little to tell voices apart, so nobody is compared.")
         ]
     if source is Attribution.SINGLE and unseparated == VOICES_UNCLEAR:
         return [
-            say(
+            tr(
                 lang,
                 "One channel, and the voices on it could not be told apart reliably (the split "
                 "changed when the analysis was repeated on parts of it), so figures are for everyone "
                 "together rather than per person and possibly wrong. For figures per person, record "
                 "with one mic per person; --speakers 2 forces a split, every moment marked (?).",
-                "Une seule piste, et les voix n'ont pas pu y être distinguées de façon fiable (la "
-                "séparation changeait quand l'analyse était refaite sur des parties), donc les chiffres "
-                "portent sur tout le monde plutôt que par personne, au risque d'être faux. Pour des "
-                "chiffres par personne, enregistrez avec un micro par personne ; --speakers 2 force "
-                "une séparation, chaque moment marqué (?).",
             )
         ]
     if source is Attribution.SINGLE and unseparated:
@@ -84,28 +75,28 @@ def attribution_notes(
     if source is not Attribution.VOICES:
         return []
     notes = [
-        say(
+        ntr(
             lang,
-            f"One channel: {len(speakers)} voice(s) told apart by how they sound. Figures are "
-            "approximate, speech where two people talk at once goes to one of them, and a voice "
-            "heard for under 3 seconds is not counted as a person of its own. "
+            "One channel: {count} voice told apart by how it sounds.",
+            "One channel: {count} voices told apart by how they sound.",
+            len(speakers),
+        )
+        + " "
+        + tr(
+            lang,
+            "Figures are approximate, speech where two people talk at once goes to one of them, and a "
+            "voice heard for under 3 seconds is not counted as a person of its own. "
             "For exact figures, record with one mic per person.",
-            f"Une seule piste : {len(speakers)} voix distinguée(s) à leur timbre. Les chiffres sont "
-            "approximatifs, quand deux personnes parlent en même temps le temps va à l'une d'elles, "
-            "et une voix entendue moins de 3 secondes n'est pas comptée comme une personne. "
-            "Pour des chiffres exacts, enregistrez avec un micro par personne.",
         )
     ]
     speech = sum(s.duration for s in segments)
     unsure = sum(s.duration for s in segments if s.confidence < UNCERTAIN_BELOW)
     if speech and unsure / speech >= 0.05:
         notes.append(
-            say(
+            tr(
                 lang,
-                f"Who spoke is uncertain for {percent(unsure / speech)} of the speech; "
-                "moments resting on it are marked (?).",
-                f"L'attribution est incertaine pour {percent(unsure / speech)} de la parole ; "
-                "les moments concernés sont marqués (?).",
+                "Who spoke is uncertain for {share} of the speech; moments resting on it are marked (?).",
+                share=percent(unsure / speech, lang),
             )
         )
     return notes

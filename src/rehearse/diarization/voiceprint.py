@@ -18,7 +18,7 @@ import numpy as np
 
 from rehearse.conversation import Segment, talk_times
 from rehearse.errors import RehearseError
-from rehearse.i18n import say
+from rehearse.i18n import tr
 from rehearse.paths import data_dir
 
 FORMAT = "rehearse.voiceprint/1"
@@ -192,21 +192,20 @@ def match(print_: VoicePrint, voices: dict[str, np.ndarray]) -> Match:
 def no_match_note(similarities: dict[str, float], lang: str) -> str:
     """The report's note when nobody sounds clearly like the voice print."""
     closest = max(similarities.items(), key=lambda item: item[1])
-    return say(
+    return tr(
         lang,
-        f"Nobody sounds clearly like your voice print (closest: {closest[0]}, similarity "
-        f"{closest[1]:.2f}), so no one is marked as you; --me tells rehearse who you are.",
-        f"Personne ne ressemble nettement à votre empreinte vocale (le plus proche : {closest[0]}, "
-        f"similarité {closest[1]:.2f}) ; --me indique qui vous êtes.",
+        "Nobody sounds clearly like your voice print (closest: {speaker}, similarity "
+        "{similarity}), so no one is marked as you; --me tells rehearse who you are.",
+        speaker=closest[0],
+        similarity=f"{closest[1]:.2f}",
     )
 
 
 def unusable_note(lang: str) -> str:
     """The report's note when the saved voice print could not be read (the CLI warns why)."""
-    return say(
+    return tr(
         lang,
-        f"Your voice print ({path()}) is damaged or unreadable and was not used; "
+        "Your voice print ({path}) is damaged or unreadable and was not used; "
         "'rehearse voice enroll' makes a new one.",
-        f"Votre empreinte vocale ({path()}) est abîmée ou illisible et n'a pas servi ; "
-        "'rehearse voice enroll' en crée une nouvelle.",
+        path=path(),
     )

@@ -9,7 +9,7 @@ from typing import ClassVar
 from rehearse.analyzers.base import UNCERTAIN_MARK, marked
 from rehearse.coaching import situations as profiles
 from rehearse.conversation import UNCERTAIN_SHARE
-from rehearse.i18n import say
+from rehearse.i18n import duration, ntr, percent, tr
 
 # Characters a terminal acts on instead of showing (https://en.wikipedia.org/wiki/C0_and_C1_control_codes):
 # the C0 controls (ESC opens the sequences that clear the screen, retitle the window or make an
@@ -102,11 +102,9 @@ class UncertainMarks:
 
 def uncertain_why(lang: str) -> str:
     """What the mark means, for the legend and the HTML tooltip."""
-    return say(
+    return tr(
         lang,
         "Who spoke is uncertain here: the voices were hard to tell apart, so this may be the other person's.",
-        "Attribution incertaine : les voix étaient difficiles à distinguer, ce passage peut revenir "
-        "à l'autre personne.",
     )
 
 
@@ -143,7 +141,14 @@ def scorecard_heading(report: dict) -> str | None:
         coaching.get("profile") if coaching.get("profile") in profiles.NAMES else None, lang
     )
     who = speaker_labels(report).get(coaching.get("you") or "", "")
-    return say(lang, f"Targets ({situation})", f"Objectifs ({situation})") + (f" — {who}" if who else "")
+    return tr(lang, "Targets ({situation})", situation=situation) + (f" — {who}" if who else "")
+
+
+def target_source(item: dict, lang: str) -> str:
+    """Where a scorecard target comes from, in ``lang``: a situation's default names its source as
+    a message; a target of the user's own configuration is shown as written."""
+    source = str(item.get("source") or "")
+    return tr(lang, source) if source else ""  # gettext("") would be the catalog's header
 
 
 def missed_targets(report: dict) -> list[dict]:
@@ -160,9 +165,14 @@ def top_advice(report: dict, limit: int = 3) -> list[str]:
     lang = report.get("report_language", "en")
     unsure = figures_uncertain(report)
     picked = [
-        f"{item['label']}{say(lang, ':', ' :')} {marked(item['shown'], unsure)} "
-        f"({say(lang, 'target', 'objectif')} {item['target']}). "
-        f"{item['advice']}"
+        tr(
+            lang,
+            "{figure}: {value} (target {target}). {advice}",
+            figure=item["label"],
+            value=marked(item["shown"], unsure),
+            target=item["target"],
+            advice=item["advice"],
+        )
         for item in missed_targets(report)
         if item.get("advice")
     ]
@@ -183,24 +193,35 @@ def headline(report: dict) -> list[str]:
     lang = report.get("report_language", "en")
     audio = report.get("audio") or {}
     lines = []
-    if audio:
-        channels = audio.get("channels")
+    channels = audio.get("channels")
+    if isinstance(channels, int):
         lines.append(
-            say(
+            ntr(
                 lang,
-                f"Recording: {audio.get('path')} ({channels} channel{'s' * (channels != 1)})",
-                f"Enregistrement : {audio.get('path')} ({channels} {'canal' if channels == 1 else 'canaux'})",
+                "Recording: {path} ({count} channel)",
+                "Recording: {path} ({count} channels)",
+                channels,
+                path=audio.get("path"),
             )
         )
+    elif audio:
+        lines.append(tr(lang, "Recording: {path}", path=audio.get("path")))
     if report.get("language"):
         prob = report.get("language_probability")
-        sure = f" ({prob:.0%})" if isinstance(prob, (int, float)) else ""
-        lines.append(
-            say(lang, f"Language: {report['language']}{sure}", f"Langue : {report['language']}{sure}")
-        )
+        sure = f" ({percent(prob, lang)})" if isinstance(prob, (int, float)) else ""
+        lines.append(tr(lang, "Language: {language}{sure}", language=report["language"], sure=sure))
     if report.get("model"):
-        lines.append(say(lang, f"Model: {report['model']}", f"Modèle : {report['model']}"))
+        lines.append(tr(lang, "Model: {model}", model=report["model"]))
+    lines.append(tr(lang, "Duration: {duration}", duration=duration(report.get("duration", 0))))
     return lines
+
+
+def no_speech_sentence(lang: str) -> tuple[str, str, str]:
+    """The sentence saying a recording holds no speech, as (before, finding, after): each format
+    stresses the finding its own way, wherever the language puts it."""
+    finding = tr(lang, "No speech found")
+    before, _, after = tr(lang, "{finding} in this recording.", finding=finding).partition(finding)
+    return before, finding, after
 
 
 def no_speech(report: dict) -> bool:

@@ -19,7 +19,7 @@ from rehearse.analyzers.base import UNCERTAIN_MARK
 from rehearse.coaching import scorecard
 from rehearse.conversation import UNCERTAIN_BELOW
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, figure_text, say, trend_text
+from rehearse.i18n import N_, clock, figure_text, ntr, tr, trend_text
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
@@ -27,10 +27,12 @@ from rehearse.renderers.base import (
     figures_uncertain,
     headline,
     no_speech,
+    no_speech_sentence,
     printable,
     scorecard_heading,
     sections,
     speaker_labels,
+    target_source,
     top_advice,
     uncertain_legend,
     uncertain_why,
@@ -121,10 +123,8 @@ class HtmlRenderer(Renderer):
         shades = {s: i % len(COLOURS) for i, s in enumerate(labels)}
         audio_name = Path((report.get("audio") or {}).get("path") or "").name
         body = [
-            f"<h1>{say(lang, 'Interview feedback', 'Bilan de l’entretien')}</h1>",
-            '<ul class="facts">'
-            + "".join(f"<li>{escape(line)}</li>" for line in headline(report))
-            + f"<li>{say(lang, 'Duration: ', 'Durée : ')}{duration(report.get('duration', 0))}</li></ul>",
+            "<h1>" + escape(tr(lang, "Interview feedback")) + "</h1>",
+            '<ul class="facts">' + "".join(f"<li>{escape(line)}</li>" for line in headline(report)) + "</ul>",
         ]
         body += [f'<p class="note">{escape(note)}</p>' for note in report.get("notes", [])]
         notes_end = len(body)
@@ -132,9 +132,8 @@ class HtmlRenderer(Renderer):
             f'<span class="unsure" title="{escape(uncertain_why(lang))}">{UNCERTAIN_MARK}</span>'
         )
         if no_speech(report):
-            body.append(
-                f"<p>{say(lang, '<b>No speech found</b> in this recording.', '<b>Aucune parole détectée</b>.')}</p>"
-            )
+            before, finding, after = no_speech_sentence(lang)
+            body.append(f"<p>{escape(before)}<b>{escape(finding)}</b>{escape(after)}</p>")
         else:
             body += _advice(report, lang, marks)
             body += _scorecard(report, lang, marks)
@@ -146,24 +145,25 @@ class HtmlRenderer(Renderer):
             body.insert(
                 notes_end, f'<p class="note" id="uncertain-legend">{escape(uncertain_legend(lang))}</p>'
             )
-        missing = say(
+        missing = tr(
             lang,
-            f"To play the moments, put the recording ({audio_name or 'audio file'}) next to this page.",
-            f"Pour écouter les moments, placez l’enregistrement ({audio_name or 'fichier audio'}) à côté de cette page.",
+            "To play the moments, put the recording ({audio}) next to this page.",
+            audio=audio_name or tr(lang, "audio file"),
         )
         player = (
             f'<div id="player-bar"><audio id="player" controls preload="none" data-src="{escape(audio_name)}"></audio>'
             f'<span id="player-status" data-missing="{escape(missing)}">'
-            f"{say(lang, 'Click a time to hear that moment.', 'Cliquez sur un horodatage pour écouter ce moment.')}"
-            "</span></div>"
+            + escape(tr(lang, "Click a time to hear that moment."))
+            + "</span></div>"
         )
+        title = audio_name or tr(lang, "feedback")
         return (
             f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f"style-src {_hash_source(CSS)}; script-src {_hash_source(SCRIPT)}; img-src data:; "
             "media-src 'self' file: blob:; base-uri 'none'; form-action 'none'\">\n"
-            f"<title>rehearse — {escape(audio_name or say(lang, 'feedback', 'bilan'))}</title>\n"
+            f"<title>rehearse — {escape(title)}</title>\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(body)
             + f"\n</main>\n{player}\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
@@ -181,12 +181,16 @@ def _time_button(seconds: float) -> str:
     return f'<button class="t" data-t="{seconds:.2f}" type="button">{clock(seconds)}</button>'
 
 
+def _h2(title: str) -> str:
+    return f"<h2>{escape(title)}</h2>"
+
+
 def _advice(report: dict, lang: str, marks: UncertainMarks) -> list[str]:
     advice = top_advice(report)
     if not advice:
         return []
     return [
-        f"<h2>{say(lang, 'Three things to work on', 'À travailler en priorité')}</h2>",
+        _h2(tr(lang, "Three things to work on")),
         '<ol class="top">' + "".join(f"<li>{marks.within(escape(a))}</li>" for a in advice) + "</ol>",
     ]
 
@@ -196,17 +200,18 @@ def _scorecard(report: dict, lang: str, marks: UncertainMarks) -> list[str]:
     if not heading:
         return []
     coaching = report["coaching"]
-    out = [f"<h2>{escape(heading)}</h2>"]
+    out = [_h2(heading)]
     if coaching.get("note"):
         out.append(f'<p class="note">{escape(coaching["note"])}</p>')
     cards = []
     unsure = figures_uncertain(report)
     for item in coaching["scorecard"]:
+        target = tr(lang, "target {target}", target=item["target"])
         cards.append(
-            f'<div class="card {escape(item["status"])}" title="{escape(item["source"])}">'
+            f'<div class="card {escape(item["status"])}" title="{escape(target_source(item, lang))}">'
             f'<div class="label">{STATUS_MARKS[item["status"]]} {escape(item["label"])}</div>'
             f'<div class="value">{escape(item["shown"])}{marks.after(unsure and item["value"] is not None)}</div>'
-            f'<div class="target">{say(lang, "target", "objectif")} {escape(item["target"])}</div></div>'
+            f'<div class="target">{escape(target)}</div></div>'
         )
     out.append('<div class="cards">' + "".join(cards) + "</div>")
     return out
@@ -244,7 +249,14 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
             continue
         long_turn = turn["end"] - turn["start"] > threshold
         outline = ' stroke="#111" stroke-width="2"' if long_turn else ""
-        tip = f"{labels[turn['speaker']]} {clock(turn['start'])}–{clock(turn['end'])}: {turn.get('text', '')[:160]}"
+        tip = tr(
+            lang,
+            "{speaker} {start}–{end}: {text}",
+            speaker=labels[turn["speaker"]],
+            start=clock(turn["start"]),
+            end=clock(turn["end"]),
+            text=turn.get("text", "")[:160],
+        )
         marks.append(
             f'<rect class="mark turn" data-t="{turn["start"]:.2f}" x="{x(turn["start"]):.1f}" y="{8 + row * LANE}" '
             f'width="{max((turn["end"] - turn["start"]) * scale, 1.5):.1f}" height="{LANE - 18}" rx="3" '
@@ -259,7 +271,7 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
         marks.append(
             f'<circle class="mark question" data-t="{question["start"]:.2f}" cx="{x(question["start"]):.1f}" '
             f'cy="{6 + row * LANE + LANE / 2 - 1}" r="4.5" fill="{fill}" stroke="#111" stroke-width="1.5">'
-            f"<title>{escape(question['kind'] + ': ' + question['text'] + _plain_mark(question))}</title></circle>"
+            f"<title>{escape(_tip(lang, QUESTION_TIPS, question, question['text']))}</title></circle>"
         )
     for event in (analyzers.get("interruptions") or {}).get("events", []):
         row = lanes.get(event["by"])
@@ -269,17 +281,18 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
         marks.append(
             f'<path class="mark interruption" data-t="{event["time"]:.2f}" '
             f'd="M{cx - 6:.1f},{top + 1} L{cx + 6:.1f},{top + 1} L{cx:.1f},{top + 11} Z" fill="#c4320a">'
-            f"<title>{escape(event['kind'] + ': ' + event.get('by_words', '') + _plain_mark(event))}</title></path>"
+            f"<title>{escape(_tip(lang, INTERRUPTION_TIPS, event, event.get('by_words', '')))}</title></path>"
         )
     legend = [
-        say(lang, "turns (thick outline: monologue)", "tours de parole (contour épais : monologue)"),
-        say(lang, "● open question ○ closed question", "● question ouverte ○ question fermée"),
-        say(lang, "▼ interruption", "▼ interruption"),
+        tr(lang, "turns (thick outline: monologue)"),
+        tr(lang, "● open question ○ closed question"),
+        tr(lang, "▼ interruption"),
     ]
+    described = tr(lang, "Who spoke when")
     return [
-        f"<h2>{say(lang, 'Timeline', 'Déroulé')}</h2>",
+        _h2(tr(lang, "Timeline")),
         f'<div class="panel"><svg id="timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-        f'aria-label="{say(lang, "Who spoke when", "Qui a parlé quand")}">' + "".join(marks) + "</svg>"
+        f'aria-label="{escape(described)}">' + "".join(marks) + "</svg>"
         '<p class="legend">'
         + "".join(f"<span>{escape(item)}</span>" for item in legend)
         + "".join(
@@ -290,9 +303,20 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
     ]
 
 
-def _plain_mark(found: dict) -> str:
-    # A drawing's tooltip is plain text: the mark alone, explained where the same moment is listed.
-    return f" {UNCERTAIN_MARK}" if found.get("uncertain") is True else ""
+# What a question's or an interruption's tooltip on the timeline says, by the kind its analyzer gave.
+QUESTION_TIPS = {"open": N_("open question: {text}"), "closed": N_("closed question: {text}")}
+INTERRUPTION_TIPS = {
+    "successful": N_("successful interruption: {text}"),
+    "unsuccessful": N_("unsuccessful interruption: {text}"),
+}
+OTHER_TIP = N_("{kind}: {text}")  # a kind a newer or altered report names
+
+
+def _tip(lang: str, tips: dict[str, str], found: dict, text: str) -> str:
+    """A drawing's tooltip, plain text: the mark alone, explained where the same moment is listed."""
+    kind = str(found.get("kind"))
+    mark = f" {UNCERTAIN_MARK}" if found.get("uncertain") is True else ""
+    return tr(lang, tips.get(kind, OTHER_TIP), kind=kind, text=text) + mark
 
 
 def _tick(total: float) -> float:
@@ -330,8 +354,9 @@ def _progress(report: dict, lang: str) -> list[str]:
             top = y(figure["max"]) if figure["max"] is not None else pad
             bottom = y(figure["min"]) if figure["min"] is not None else h - pad
             band = f'<rect x="0" y="{top:.1f}" width="{w}" height="{max(bottom - top, 1):.1f}" fill="#1f8a4c" fill-opacity="0.12"/>'
+        label = metric.label_text(lang)
         charts.append(
-            f'<div class="card"><div class="label">{escape(say(lang, *metric.label))}</div>'
+            f'<div class="card"><div class="label">{escape(label)}</div>'
             f'<svg class="spark" viewBox="0 0 {w} {h}" width="100%">{band}'
             f'<polyline points="{points}" fill="none" stroke="#2f6fdf" stroke-width="2"/>'
             + "".join(
@@ -344,20 +369,18 @@ def _progress(report: dict, lang: str) -> list[str]:
         )
     count = len(found.get("sessions", []))
     return [
-        f"<h2>{say(lang, f'Progress over your last {count} sessions', f'Progression sur vos {count} dernières séances')}</h2>",
+        _h2(ntr(lang, "Progress over your last session", "Progress over your last {count} sessions", count)),
         '<div class="cards" id="progress">' + "".join(charts) + "</div>",
     ]
 
 
 def _sections(report: dict, labels: dict[str, str], lang: str, marks: UncertainMarks) -> list[str]:
-    out = [f"<h2>{say(lang, 'Details', 'Détails')}</h2>"]
+    out = [_h2(tr(lang, "Details"))]
+    failed = escape(tr(lang, "This analyzer failed:"))
     for section in sections(report):
         parts = [f'<section class="analyzer" id="{escape(section.name)}"><h3>{escape(section.title)}</h3>']
         if section.error:
-            parts.append(
-                f'<p class="error">{say(lang, "This analyzer failed: ", "Cet analyseur a échoué : ")}'
-                f"<code>{escape(section.error)}</code></p>"
-            )
+            parts.append(f'<p class="error">{failed} <code>{escape(section.error)}</code></p>')
         else:
             if section.summary:
                 parts.append(f"<p>{marks.within(escape(section.summary))}</p>")
@@ -397,7 +420,7 @@ def _transcript(
     if not lines:
         return []
     return [
-        f"<h2>{say(lang, 'Transcript', 'Transcription')}</h2>",
+        _h2(tr(lang, "Transcript")),
         '<div class="panel transcript" id="transcript">' + "".join(lines) + "</div>",
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, percent, say
+from rehearse.i18n import N_, clock, duration, percent, tr
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
@@ -13,10 +13,12 @@ from rehearse.renderers.base import (
     figures_uncertain,
     headline,
     no_speech,
+    no_speech_sentence,
     printable,
     scorecard_heading,
     sections,
     speaker_labels,
+    target_source,
     top_advice,
     uncertain_legend,
     uncertain_speakers,
@@ -58,6 +60,11 @@ def escape(value: object) -> str:
     return _LINE_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
 
 
+# The scorecard's first column holds the status mark, and needs no name.
+SCORECARD_COLUMNS = ("", N_("Figure"), N_("Yours"), N_("Target"), N_("Source"))
+SPEAKER_COLUMNS = (N_("Speaker"), N_("Talk time"), N_("Share"))
+
+
 class MarkdownRenderer(Renderer):
     name = "markdown"
     extensions = (".md", ".markdown")
@@ -66,29 +73,16 @@ class MarkdownRenderer(Renderer):
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
         marks = UncertainMarks("(?)")
-        lines = [say(lang, "# Interview feedback", "# Bilan de l'entretien"), ""]
+        lines = ["# " + escape(tr(lang, "Interview feedback")), ""]
         lines += [f"- {escape(line)}" for line in headline(report)]
-        lines.append(
-            say(
-                lang,
-                f"- Duration: {duration(report.get('duration', 0))}",
-                f"- Durée : {duration(report.get('duration', 0))}",
-            )
-        )
         lines += [f"- **{escape(note)}**" for note in report.get("notes", [])]
         if no_speech(report):
-            lines += [
-                "",
-                say(
-                    lang,
-                    "**No speech found** in this recording.",
-                    "**Aucune parole détectée** dans cet enregistrement.",
-                ),
-            ]
+            before, finding, after = no_speech_sentence(lang)
+            lines += ["", f"{escape(before)}**{escape(finding)}**{escape(after)}"]
             return "\n".join(lines) + "\n"
         advice = top_advice(report)
         if advice:
-            lines += ["", say(lang, "## Three things to work on", "## À travailler en priorité"), ""]
+            lines += ["", "## " + escape(tr(lang, "Three things to work on")), ""]
             lines += [f"{i}. {marks.within(escape(item))}" for i, item in enumerate(advice, 1)]
         heading = scorecard_heading(report)
         if heading:
@@ -96,45 +90,30 @@ class MarkdownRenderer(Renderer):
             lines += ["", f"## {escape(heading)}", ""]
             if coaching.get("note"):
                 lines += [f"*{escape(coaching['note'])}*", ""]
-            lines += [
-                say(
-                    lang,
-                    "| | Figure | Yours | Target | Source |",
-                    "| | Indicateur | Vous | Objectif | Source |",
-                ),
-                "|---|---|---|---|---|",
-            ]
+            lines += _table_head(lang, SCORECARD_COLUMNS)
             unsure = figures_uncertain(report)
             lines += [
                 f"| {STATUS_MARKS[i['status']]} | {escape(i['label'])} "
                 f"| {escape(i['shown'])}{marks.after(unsure and i['value'] is not None)} "
-                f"| {escape(i['target'])} | {escape(i['source'])} |"
+                f"| {escape(i['target'])} | {escape(target_source(i, lang))} |"
                 for i in coaching["scorecard"]
             ]
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
-        lines += [
-            "",
-            say(lang, "## Speakers", "## Interlocuteurs"),
-            "",
-            say(lang, "| Speaker | Talk time | Share |", "| Interlocuteur | Temps de parole | Part |"),
-            "|---|---|---|",
-        ]
+        lines += ["", "## " + escape(tr(lang, "Speakers")), "", *_table_head(lang, SPEAKER_COLUMNS)]
         doubted = uncertain_speakers(report)
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
-            shown = percent(share) if isinstance(share, (int, float)) and len(report["speakers"]) > 1 else "—"
+            shown = (
+                percent(share, lang)
+                if isinstance(share, (int, float)) and len(report["speakers"]) > 1
+                else "—"
+            )
             who = escape(labels[speaker["id"]]) + marks.after(speaker["id"] in doubted)
             lines.append(f"| {who} | {duration(speaker.get('talk_time', 0))} | {shown} |")
         for section in sections(report):
             lines += ["", f"## {escape(section.title)}", ""]
             if section.error:
-                lines.append(
-                    say(
-                        lang,
-                        f"*This analyzer failed:* {escape(section.error)}",
-                        f"*Cet analyseur a échoué :* {escape(section.error)}",
-                    )
-                )
+                lines.append("*" + escape(tr(lang, "This analyzer failed:")) + f"* {escape(section.error)}")
                 continue
             if section.summary:
                 lines += [marks.within(escape(section.summary)), ""]
@@ -152,6 +131,12 @@ class MarkdownRenderer(Renderer):
         if marks.used:
             lines += ["", f"*{escape(uncertain_legend(lang))}*"]
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _table_head(lang: str, columns: tuple[str, ...]) -> list[str]:
+    """A table's header row, its columns named in ``lang``, and the rule under it."""
+    names = [escape(tr(lang, column)) if column else "" for column in columns]
+    return ["|" + "|".join(f" {name} " if name else " " for name in names) + "|", "|" + "---|" * len(columns)]
 
 
 @hookimpl

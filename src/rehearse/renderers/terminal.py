@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import clock, duration, percent, say
+from rehearse.i18n import clock, duration, percent, tr
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
@@ -13,6 +13,7 @@ from rehearse.renderers.base import (
     figures_uncertain,
     headline,
     no_speech,
+    no_speech_sentence,
     printable,
     scorecard_heading,
     sections,
@@ -52,24 +53,21 @@ class TerminalRenderer(Renderer):
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
         marks = UncertainMarks("(?)")
-        show((say(lang, "rehearse — feedback report", "rehearse — bilan de l'entretien"), "bold"))
+        show((tr(lang, "rehearse — feedback report"), "bold"))
         for line in headline(report):
             show((line, "dim"))
-        show((say(lang, "Duration: ", "Durée : ") + duration(report.get("duration", 0)), "dim"))
         for note in report.get("notes", []):
             show((f"! {note}", "yellow"))
         if no_speech(report):
             console.print()
-            show(
-                (say(lang, "No speech found", "Aucune parole détectée"), "bold"),
-                say(lang, " in this recording.", " dans cet enregistrement."),
-            )
+            before, finding, after = no_speech_sentence(lang)
+            show(before, (finding, "bold"), after)
             return out.getvalue()
 
         advice = top_advice(report)
         if advice:
             console.print()
-            show((say(lang, "Three things to work on", "À travailler en priorité"), "bold"))
+            show((tr(lang, "Three things to work on"), "bold"))
             for i, item in enumerate(advice, 1):
                 show(f"  {i}. {marks.within(item)}")
 
@@ -88,19 +86,23 @@ class TerminalRenderer(Renderer):
                     "  ",
                     (STATUS_MARKS[item["status"]], colour),
                     f" {item['label']:<34} {item['shown']:>14}{mark:<4} ",
-                    (f"{say(lang, 'target', 'objectif')} {item['target']}", "dim"),
+                    (tr(lang, "target {target}", target=item["target"]), "dim"),
                 )
 
         talk = report.get("analyzers", {}).get("talk_time", {}).get("speakers", {})
         console.print()
-        show((say(lang, "Speakers", "Interlocuteurs"), "bold"))
+        show((tr(lang, "Speakers"), "bold"))
         doubted = uncertain_speakers(report)
         for speaker in report.get("speakers", []):
             share = talk.get(speaker["id"], {}).get("share")
             bar: list[str | tuple[str, str]] = []
             if isinstance(share, (int, float)) and len(report["speakers"]) > 1:
                 filled = round(share * BAR_WIDTH)
-                bar = [("█" * filled, "cyan"), ("░" * (BAR_WIDTH - filled), "dim"), f" {percent(share):>4}  "]
+                bar = [
+                    ("█" * filled, "cyan"),
+                    ("░" * (BAR_WIDTH - filled), "dim"),
+                    f" {percent(share, lang):>4}  ",
+                ]
             who = labels[speaker["id"]] + marks.after(speaker["id"] in doubted)
             show(f"  {who:<28} ", *bar, duration(speaker.get("talk_time", 0)))
 
@@ -108,13 +110,7 @@ class TerminalRenderer(Renderer):
             console.print()
             show((section.title, "bold"))
             if section.error:
-                show(
-                    "  ",
-                    (
-                        f"{say(lang, 'This analyzer failed: ', 'Cet analyseur a échoué : ')}{section.error}",
-                        "red",
-                    ),
-                )
+                show("  ", (tr(lang, "This analyzer failed:") + f" {section.error}", "red"))
                 continue
             if section.summary:
                 show(f"  {marks.within(section.summary)}")
@@ -137,10 +133,8 @@ class TerminalRenderer(Renderer):
                 show(
                     "  ",
                     (
-                        say(
-                            lang,
-                            f"… {hidden} more (all of them: -o report.html or -o report.md)",
-                            f"… {hidden} de plus (tous : -o bilan.html ou -o bilan.md)",
+                        tr(
+                            lang, "… {count} more (all of them: -o report.html or -o report.md)", count=hidden
                         ),
                         "dim",
                     ),

@@ -1,0 +1,3 @@
+from rehearse.i18n import extract
+
+extract()
