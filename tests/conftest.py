@@ -26,19 +26,26 @@ def run_cli(
     )
 
 
-def on_a_terminal(*args: str, answer: bytes = b"\n") -> str:
-    """What a person sees running rehearse in a real pseudo-terminal, giving ``answer`` to the
-    "You are" question if it is asked."""
+def on_a_terminal(*args: str, answer: bytes = b"\n", columns: int = 200) -> str:
+    """What a person sees running rehearse in a real pseudo-terminal ``columns`` wide, giving
+    ``answer`` to the "which speaker is you" question (in either language) if it is asked."""
+    import fcntl
     import os
     import pty
     import select
+    import struct
+    import termios
 
     pid, fd = pty.fork()
     if pid == 0:
+        # The size a program learns from its terminal, as a real window gives it (no COLUMNS).
+        # (fd 1 is the terminal: under pytest, sys.stdout is a capture, not the terminal.)
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         os.execve(
             sys.executable,
             [sys.executable, "-m", "rehearse", *args],
-            {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"},
+            {**environment, "TERM": "xterm-256color"},
         )
     seen, asked = b"", False
     while select.select([fd], [], [], 30)[0]:
@@ -49,7 +56,7 @@ def on_a_terminal(*args: str, answer: bytes = b"\n") -> str:
         if not chunk:
             break
         seen += chunk
-        if not asked and b"You are" in seen:
+        if not asked and (b"You are" in seen or "Vous êtes".encode() in seen):
             os.write(fd, answer)
             asked = True
     os.waitpid(pid, 0)

@@ -93,6 +93,9 @@ def hostile_report(write_json, tmp_path) -> dict:
     return report
 
 
+WIDE = 200  # wide enough for the hostile text on one line
+
+
 def assert_shown_not_obeyed(text: str) -> None:
     assert not UNSHOWN.findall(text)
     assert "http://evil.example/auto" in text
@@ -165,10 +168,13 @@ def test_markdown_escapes_only_what_could_mean_something(write_json, tmp_path):
 
 @pytest.mark.parametrize("color", [False, True])
 def test_terminal_report_shows_hostile_data_literally(hostile_report, color):
-    shown = TerminalRenderer().render(hostile_report, color=color)
+    shown = TerminalRenderer().render(hostile_report, color=color, width=WIDE)
     if not color:
         assert ESC not in shown
     assert_shown_not_obeyed(RICH_OWN.sub("", shown))
+    # Wrapped to a narrow terminal, the same characters are shown, only moved to other lines.
+    narrow = RICH_OWN.sub("", TerminalRenderer().render(hostile_report, color=color, width=60))
+    assert_shown_not_obeyed(" ".join(narrow.split()))
 
 
 def test_analyze_on_a_terminal_shows_hostile_data_literally(write_json, tmp_path):

@@ -123,6 +123,8 @@ def report(uncertain: bool = True, lang: str | None = None) -> dict:
 
 
 def render(report: dict, name: str) -> str:
+    if name == "terminal":  # one line per item, as on the widest terminal (wrapping is tested apart)
+        return plugins.renderers()[name].render(report, width=200)
     return plugins.renderers()[name].render(report)
 
 

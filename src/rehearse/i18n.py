@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -61,6 +62,12 @@ def ntr(lang: str, singular: str, plural: str, count: int, /, **values: object) 
     """The singular or plural of a message as ``lang`` chooses for ``count`` ("1 question",
     "0 question" in French, "0 questions" in English); ``{count}`` and ``values`` filled in."""
     return _translations(lang).ngettext(singular, plural, count).format(count=count, **values)
+
+
+def separated(lang: str, parts: Iterable[str]) -> str:
+    """Items of a summary, one per person: "A 64%; B 36%" / "A 64 % ; B 36 %"."""
+    # TRANSLATORS: between the items of a summary, one per person.
+    return tr(lang, "; ").join(parts)
 
 
 def catalog_path(lang: str) -> Path:
@@ -128,7 +135,9 @@ def target_text(low: float | None, high: float | None, unit: str, lang: str) -> 
     """A target range: "100–165 words/min", "≥ 2", "≤ 30%"; None is an open end."""
     if low is not None and high is not None:
         if unit == "wpm":
-            return tr(lang, "{low}–{high} words/min", low=_decimal(low, "0", lang), high=_decimal(high, "0", lang))
+            return tr(
+                lang, "{low}–{high} words/min", low=_decimal(low, "0", lang), high=_decimal(high, "0", lang)
+            )
         return f"{figure_text(low, unit, lang)} – {figure_text(high, unit, lang)}"
     if low is not None:
         return f"≥ {figure_text(low, unit, lang)}"
@@ -185,4 +194,3 @@ def extract() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as out:
             write_po(out, catalog, sort_output=True, ignore_obsolete=True, include_lineno=False, width=100)
-

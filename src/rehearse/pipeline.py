@@ -33,7 +33,7 @@ from rehearse.conversation import (
 from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import ntr, report_language, tr
+from rehearse.i18n import ntr, report_language, separated, tr
 from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
 from rehearse.transcription.model_files import DEFAULT_MODEL
@@ -142,7 +142,7 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
                 lang,
                 "Phrases Whisper invents on silence, ignored: {count} ({shown})",
                 count=len(invented),
-                shown="; ".join(invented[:3]),
+                shown=separated(lang, invented[:3]),
             )
         )
     words, debris = _without_debris(words, language)

@@ -16,7 +16,7 @@ from rehearse.analyzers.base import Analyzer, Option, marked, uncertain
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, tr
+from rehearse.i18n import N_, clock, separated, tr
 from rehearse.language import lexicon
 
 CHECKS = {
@@ -97,8 +97,8 @@ class Closing(Analyzer):
             lang,
             "From {time}: {closing}",
             time=clock(since),
-            closing="; ".join(
-                _did(s == focus, labels[s], by_speaker[s], expected, unsure[s], lang) for s in shown
+            closing=separated(
+                lang, [_did(s == focus, labels[s], by_speaker[s], expected, unsure[s], lang) for s in shown]
             ),
         )
         if focus:

@@ -14,7 +14,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, ntr, percent, tr
+from rehearse.i18n import N_, ntr, percent, separated, tr
 from rehearse.language import lexicon
 
 
@@ -76,19 +76,22 @@ class Fillers(Analyzer):
             }
         result: FillersSection = {"by_speaker": by_speaker, "advice": []}
         named = figure_labels(conversation)
-        result["summary"] = "; ".join(
-            ntr(
-                lang,
-                "{who}: {count} filler, {share} of words, {rate}/min",
-                "{who}: {count} fillers, {share} of words, {rate}/min",
-                v["count"],
-                who=named[s],
-                share=percent(v["share"], lang),
-                rate=f"{v['per_minute']:.1f}",
-            )
-            + (f" ({_top(v)})" if v["top"] else "")
-            for s, v in by_speaker.items()
-            if v["words"]
+        result["summary"] = separated(
+            lang,
+            [
+                ntr(
+                    lang,
+                    "{who}: {count} filler, {share} of words, {rate}/min",
+                    "{who}: {count} fillers, {share} of words, {rate}/min",
+                    v["count"],
+                    who=named[s],
+                    share=percent(v["share"], lang),
+                    rate=f"{v['per_minute']:.1f}",
+                )
+                + (f" ({_top(v)})" if v["top"] else "")
+                for s, v in by_speaker.items()
+                if v["words"]
+            ],
         ) or tr(lang, "No words to count.")
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]

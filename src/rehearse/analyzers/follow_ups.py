@@ -17,7 +17,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, join_words, own_text
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, ntr, tr
+from rehearse.i18n import N_, ntr, separated, tr
 from rehearse.language import lexicon
 from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
@@ -107,17 +107,20 @@ class FollowUps(Analyzer):
                 }
                 for f in items
             ],
-            "summary": "; ".join(
-                ntr(
-                    lang,
-                    "{who}: {follow_ups} of {count} question followed up on the answer",
-                    "{who}: {follow_ups} of {count} questions followed up on the answer",
-                    v["questions"],
-                    who=named[s],
-                    follow_ups=v["follow_ups"],
-                )
-                for s, v in by_speaker.items()
-                if v["questions"]
+            "summary": separated(
+                lang,
+                [
+                    ntr(
+                        lang,
+                        "{who}: {follow_ups} of {count} question followed up on the answer",
+                        "{who}: {follow_ups} of {count} questions followed up on the answer",
+                        v["questions"],
+                        who=named[s],
+                        follow_ups=v["follow_ups"],
+                    )
+                    for s, v in by_speaker.items()
+                    if v["questions"]
+                ],
             )
             or tr(lang, "No questions."),
             "advice": [],

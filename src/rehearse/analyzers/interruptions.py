@@ -21,7 +21,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, n
 from rehearse.coaching import you as roles
 from rehearse.conversation import Attribution, Conversation, Utterance, join_words
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, tr
+from rehearse.i18n import N_, clock, separated, tr
 from rehearse.language import lexicon
 
 KINDS = {"successful": N_("successful"), "unsuccessful": N_("unsuccessful")}
@@ -136,8 +136,9 @@ class Interruptions(Analyzer):
             result["summary"] = tr(lang, "No interruptions.")
         else:
             you = roles.you(conversation).speaker
-            result["summary"] = "; ".join(
-                _interrupted_whom(by, of, mine, labels, you, lang) for (by, of), mine in by_pair.items()
+            result["summary"] = separated(
+                lang,
+                [_interrupted_whom(by, of, mine, labels, you, lang) for (by, of), mine in by_pair.items()],
             )
             if approximate:
                 result["summary"] = tr(

@@ -13,7 +13,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, marked, n
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, duration, ntr, tr
+from rehearse.i18n import N_, clock, duration, ntr, separated, tr
 
 
 class LongTurn(TypedDict):
@@ -90,11 +90,14 @@ class Monologues(Analyzer):
             "advice": [],
         }
         you = roles.you(conversation).speaker
-        result["summary"] = "; ".join(
-            tr(lang, "Your longest turn {length} at {time}", **_turn(t))
-            if s == you
-            else tr(lang, "{who}'s longest turn {length} at {time}", who=labels[s], **_turn(t))
-            for s, t in longest.items()
+        result["summary"] = separated(
+            lang,
+            [
+                tr(lang, "Your longest turn {length} at {time}", **_turn(t))
+                if s == you
+                else tr(lang, "{who}'s longest turn {length} at {time}", who=labels[s], **_turn(t))
+                for s, t in longest.items()
+            ],
         ) or tr(lang, "No turns.")
         if over:
             result["summary"] = ntr(

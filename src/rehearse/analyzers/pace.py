@@ -24,7 +24,7 @@ from rehearse.analyzers.base import (
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, union_length
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, figure_text, tr
+from rehearse.i18n import N_, clock, figure_text, separated, tr
 
 
 class SpeakerPace(TypedDict):
@@ -113,8 +113,8 @@ class Pace(Analyzer):
         result: PaceSection = {"low": options["low"], "high": options["high"], "by_speaker": by_speaker}
         measured = {s: v["wpm"] for s, v in by_speaker.items() if v["wpm"] is not None}
         named = figure_labels(conversation)
-        result["summary"] = "; ".join(
-            f"{named[s]} {figure_text(wpm, 'wpm', lang)}" for s, wpm in measured.items()
+        result["summary"] = separated(
+            lang, [f"{named[s]} {figure_text(wpm, 'wpm', lang)}" for s, wpm in measured.items()]
         ) or tr(lang, "Too little speech to measure a pace.")
         result["advice"] = []
         result["moments"] = []

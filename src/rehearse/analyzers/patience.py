@@ -26,7 +26,7 @@ from rehearse.analyzers.base import (
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, duration, tr
+from rehearse.i18n import N_, duration, separated, tr
 
 
 class SpeakerPatience(TypedDict):
@@ -132,25 +132,28 @@ class Patience(Analyzer):
         named = figure_labels(conversation)
         unsure = figures_uncertain(conversation)
         you = roles.you(conversation).speaker
-        result["summary"] = "; ".join(
-            # The user's label is not in their clause: the mark of an uncertain attribution ends it.
-            marked(
-                tr(
+        result["summary"] = separated(
+            lang,
+            [
+                # The user's label is not in their clause: the mark of an uncertain attribution ends it.
+                marked(
+                    tr(
+                        lang,
+                        "You wait {median} s (median) before taking the floor, cut in quickly {quick}×",
+                        **_waits(v),
+                    ),
+                    unsure[s],
+                )
+                if s == you
+                else tr(
                     lang,
-                    "You wait {median} s (median) before taking the floor, cut in quickly {quick}×",
+                    "{who} waits {median} s (median) before taking the floor, cut in quickly {quick}×",
+                    who=named[s],
                     **_waits(v),
-                ),
-                unsure[s],
-            )
-            if s == you
-            else tr(
-                lang,
-                "{who} waits {median} s (median) before taking the floor, cut in quickly {quick}×",
-                who=named[s],
-                **_waits(v),
-            )
-            for s, v in by_speaker.items()
-            if v["median"] is not None
+                )
+                for s, v in by_speaker.items()
+                if v["median"] is not None
+            ],
         ) or tr(lang, "No change of speaker.")
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]

@@ -13,7 +13,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, ntr, tr
+from rehearse.i18n import N_, ntr, separated, tr
 from rehearse.language.questions import find
 
 KINDS = {"open": N_("open"), "closed": N_("closed")}
@@ -128,16 +128,19 @@ class Questions(Analyzer):
                         asked=asked,
                     )
                 )
-        summary = "; ".join(
-            tr(
-                lang,
-                "{who} asked {questions} ({open}, {closed})",
-                who=named[s],
-                questions=ntr(lang, "{count} question", "{count} questions", n["open"] + n["closed"]),
-                open=ntr(lang, "{count} open", "{count} open", n["open"]),
-                closed=ntr(lang, "{count} closed", "{count} closed", n["closed"]),
-            )
-            for s, n in by_speaker.items()
+        summary = separated(
+            lang,
+            [
+                tr(
+                    lang,
+                    "{who} asked {questions} ({open}, {closed})",
+                    who=named[s],
+                    questions=ntr(lang, "{count} question", "{count} questions", n["open"] + n["closed"]),
+                    open=ntr(lang, "{count} open", "{count} open", n["open"]),
+                    closed=ntr(lang, "{count} closed", "{count} closed", n["closed"]),
+                )
+                for s, n in by_speaker.items()
+            ],
         )
         kinds = {kind: tr(lang, message) for kind, message in KINDS.items()}
         return {

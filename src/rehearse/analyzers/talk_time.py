@@ -19,7 +19,7 @@ from rehearse.analyzers.base import (
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, duration, percent, tr
+from rehearse.i18n import N_, duration, percent, separated, tr
 
 # Gong: the seller talks about this share of the best discovery calls.
 BEST_DISCOVERY_SHARE = 0.43
@@ -96,9 +96,12 @@ class TalkTime(Analyzer):
         result["summary"] = tr(
             lang,
             "{speakers}; silence {share}",
-            speakers="; ".join(
-                f"{named[s]} {percent(v['share'], lang)} ({duration(v['talk_time'])})"
-                for s, v in per_speaker.items()
+            speakers=separated(
+                lang,
+                [
+                    f"{named[s]} {percent(v['share'], lang)} ({duration(v['talk_time'])})"
+                    for s, v in per_speaker.items()
+                ],
             ),
             share=percent(result["silence_share"], lang),
         )

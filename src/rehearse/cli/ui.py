@@ -39,14 +39,20 @@ def progress_bars() -> Iterator:  # type: ignore[type-arg]
         TextColumn,
         TimeElapsedColumn,
     )
+    from rich.table import Column
 
     console = Console(stderr=True)
     if not console.is_terminal:
         yield plain_progress()
         return
+    # The label column as wide as the longest stage name, the bar what is left after the
+    # percentage and the clock (about 20 columns), both shrinking on a narrow terminal.
+    label_width = min(max(len(_stage_name(stage)) for stage in STAGES), max(console.width - 32, 12))
     bars = Progress(
-        TextColumn("{task.description:<45}"),
-        BarColumn(),
+        TextColumn(
+            "{task.description}", table_column=Column(width=label_width, no_wrap=True, overflow="ellipsis")
+        ),
+        BarColumn(bar_width=max(min(console.width - label_width - 22, 40), 8)),
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,

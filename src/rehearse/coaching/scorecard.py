@@ -130,17 +130,20 @@ def scorecard(
             continue
         metric = figures[name].figure
         value = figures[name].value(results, you)
-        if value is None:
+        # Judged as shown: "0.6 s, target ≥ 0.6 s" is met, whatever 0.59 s was rounded from.
+        judged = None if value is None else as_shown(value, metric.unit)
+        if judged is None:
             status = "unknown"
-        elif low is not None and value < low:
+        elif low is not None and judged < low:
             status = "low"
-        elif high is not None and value > high:
+        elif high is not None and judged > high:
             status = "high"
         else:
             status = "ok"
         card.append(
             {
                 "metric": name,
+                "analyzer": figures[name].analyzer,
                 "label": metric.label_text(lang),
                 "unit": metric.unit,
                 "value": value,
@@ -154,6 +157,19 @@ def scorecard(
             }
         )
     return card
+
+
+def as_shown(value: float, unit: str) -> float:
+    """``value`` rounded as the report writes it (``rehearse.i18n.figure_text``)."""
+    if unit == "share":
+        return round(value, 2)
+    if unit == "seconds":
+        return float(round(value)) if value >= 1 else round(value, 1)
+    if unit == "wpm":
+        return float(round(value))
+    if unit == "per_minute":
+        return round(value, 1)
+    return value
 
 
 def key_metrics(

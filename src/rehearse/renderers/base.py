@@ -160,10 +160,13 @@ def missed_targets(report: dict) -> list[dict]:
 
 
 def top_advice(report: dict, limit: int = 3) -> list[str]:
-    """The first pieces of advice: missed targets first, then at most one per analyzer before a
-    second from any."""
+    """The first pieces of advice, each on a different behaviour: missed targets first, then at
+    most one per analyzer before a second from any, never from an analyzer whose missed target
+    already spoke ("Your pace: 201 words/min" and "You spoke at 201 words a minute" are one point)."""
     lang = report.get("report_language", "en")
     unsure = figures_uncertain(report)
+    missed = [item for item in missed_targets(report) if item.get("advice")]
+    spoken = {item.get("analyzer") for item in missed}
     picked = [
         tr(
             lang,
@@ -173,10 +176,9 @@ def top_advice(report: dict, limit: int = 3) -> list[str]:
             target=item["target"],
             advice=item["advice"],
         )
-        for item in missed_targets(report)
-        if item.get("advice")
+        for item in missed
     ]
-    rounds = [s.advice for s in sections(report)]
+    rounds = [s.advice for s in sections(report) if s.name not in spoken]
     depth = 0
     while len(picked) < limit and any(len(a) > depth for a in rounds):
         picked.extend(a[depth] for a in rounds if len(a) > depth)
