@@ -434,7 +434,8 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
     chosen = scorecard.targets(conversation.profile, options.config, options.config_path)
     figures = scorecard.declared()
     found: dict[str, Any] = {
-        "profile": conversation.profile or situations.GENERAL,
+        "profile": conversation.profile or situations.DEFAULT,
+        "profile_given": conversation.profile is not None,
         "you": focus.speaker,
         "you_source": focus.source,
         "you_confidence": None if focus.confidence is None else round(focus.confidence, 3),
@@ -442,7 +443,17 @@ def coaching(conversation: Conversation, results: Mapping[str, Any], options: Op
         "scorecard": scorecard.scorecard(results, focus.speaker, chosen, lang, figures),
         "key_metrics": scorecard.key_metrics(results, focus.speaker, figures),
     }
-    note = roles.focus_note(conversation, focus, lang)
+    notes = [roles.focus_note(conversation, focus, lang)]
+    if conversation.profile is None:
+        notes.insert(
+            0,
+            tr(
+                lang,
+                "Coached as a job interview, the most common practice; for another situation: "
+                "--profile informational, reverse or client-discovery.",
+            ),
+        )
+    note = " ".join(n for n in notes if n)
     if note:
         found["note"] = note
     return found

@@ -21,9 +21,6 @@ from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import N_, duration, percent, separated, tr
 
-# Gong: the seller talks about this share of the best discovery calls.
-BEST_DISCOVERY_SHARE = 0.43
-
 
 class SpeakerTalk(TypedDict):
     talk_time: float
@@ -115,28 +112,24 @@ class TalkTime(Analyzer):
             return result
         top = max(per_speaker, key=lambda s: per_speaker[s]["share"])
         share = per_speaker[top]["share"]
-        # With a practice situation, the coach judges shares against its own targets instead.
+        # A situation given judges shares against its own targets; without one, this speaks to
+        # either side of the table, as the job-interview targets cannot know which you were.
         if share > options["dominant_share"] and conversation.profile is None:
-            best = percent(BEST_DISCOVERY_SHARE, lang)
             if top == roles.you(conversation).speaker:
                 # The user's label is not in their sentence: the mark of an uncertain attribution follows the share.
                 advice = tr(
                     lang,
-                    "You talked {share} of the time. If you are the one asking or selling, listen more: the "
-                    "best discovery calls sit near {best}. If you are the candidate answering, keep each "
-                    "answer focused.",
+                    "You talked {share} of the time. If you were the one asking, listen more: ask, then "
+                    "let them talk. If you were answering, keep each answer to its point.",
                     share=marked(percent(share, lang), figures_uncertain(conversation)[top]),
-                    best=best,
                 )
             else:
                 advice = tr(
                     lang,
-                    "{who} talked {share} of the time. If that is the person asking or selling, listen more: "
-                    "the best discovery calls sit near {best}. If it is the candidate answering, keep each "
-                    "answer focused.",
+                    "{who} talked {share} of the time: if you were the one asking, that is listening done "
+                    "right; if you were answering, give fuller answers (the situation, what you did, the result).",
                     who=named[top],
                     share=percent(share, lang),
-                    best=best,
                 )
             result["advice"].append(advice)
         return result

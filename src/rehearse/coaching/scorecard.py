@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rehearse.coaching.situations import GENERAL, NAMES, TARGETS, Target
+from rehearse.coaching.situations import DEFAULT, NAMES, TARGETS, Target
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import figure_text, target_text
+from rehearse.i18n import figure_text, target_text, tr
 
 if TYPE_CHECKING:
     from rehearse.analyzers.base import Analyzer, Figure
@@ -77,7 +77,7 @@ def targets(
     Raises:
         OptionError: an override names an unknown profile or metric, or is not ``{min, max}`` numbers.
     """
-    name = profile or GENERAL
+    name = profile or DEFAULT
     known = declared()
     tables = (config or {}).get("profiles", {})
     if not isinstance(tables, Mapping) or not all(isinstance(t, Mapping) for t in tables.values()):
@@ -88,7 +88,7 @@ def targets(
     for table_name, table in tables.items():
         if table_name not in TARGETS:
             raise OptionError(
-                f"{where}: [profiles.{table_name}]: no such profile (known: {', '.join((GENERAL, *NAMES))})"
+                f"{where}: [profiles.{table_name}]: no such profile (known: {', '.join(NAMES)})"
             )
         overrides[table_name] = {m: _bounds(table_name, m, b, where, known) for m, b in table.items()}
     return {**TARGETS[name], **overrides.get(name, {})}
@@ -152,7 +152,7 @@ def scorecard(
                 "max": high,
                 "target": target_text(low, high, metric.unit, lang),
                 "status": status,
-                "source": source,
+                "source": tr(lang, source),
                 "advice": metric.advice(status, lang),
             }
         )

@@ -18,7 +18,9 @@ from rehearse.errors import OptionError
 from rehearse.i18n import N_, tr
 
 NAMES = ("job-interview", "informational", "reverse", "client-discovery")
-GENERAL = "general"  # the targets when no situation is given
+# Without --profile, the situation most people practise: its targets judge the figures, and
+# the report says so with the way to pick another.
+DEFAULT = "job-interview"
 # In these situations the user is the one who asks; in a job interview, the one who answers.
 USER_ASKS = frozenset(["informational", "reverse", "client-discovery"])
 TITLES = {
@@ -26,7 +28,6 @@ TITLES = {
     "informational": N_("informational interview"),
     "reverse": N_("reverse interview"),
     "client-discovery": N_("client discovery call"),
-    "general": N_("general targets"),
 }
 
 
@@ -78,7 +79,7 @@ BRIEFS = {
 
 
 def title(profile: str | None, lang: str) -> str:
-    return tr(lang, TITLES[profile or GENERAL])
+    return tr(lang, TITLES[profile or DEFAULT])
 
 
 def check(profile: str | None) -> str | None:
@@ -110,54 +111,49 @@ def heading(lang: str) -> tuple[str, str, str]:
     return tr(lang, "For your friend"), tr(lang, "For you"), tr(lang, "Questions to use")
 
 
-# Targets: metric -> (min, max, source). None is an open end.
+# Targets: metric -> (min, max, source). None is an open end; the source is a message,
+# translated where the scorecard is written.
 Target = tuple[float | None, float | None, str]
-_PACE: Target = (100, 165, "Microsoft Speaker Coach: 100–165 words a minute")
-_FILLERS: Target = (None, 0.04, "Read.ai flags more than 4% of words")
-_INTERRUPT: Target = (None, 1, "conversation analysis: don't cut the other person off (rehearse default)")
+_PACE: Target = (100, 165, N_("Microsoft Speaker Coach: 100–165 words a minute"))
+_FILLERS: Target = (None, 0.04, N_("Read.ai flags more than 4% of words"))
+_INTERRUPT: Target = (None, 1, N_("conversation analysis: don't cut the other person off (rehearse default)"))
 TARGETS: dict[str, dict[str, Target]] = {
-    GENERAL: {
-        "longest_turn": (None, 120, "Gong: keep an overview under 2 minutes"),
-        "interruptions": _INTERRUPT,
-        "pace": _PACE,
-        "filler_share": _FILLERS,
-    },
     "job-interview": {
-        "talk_share": (0.5, 0.8, "the candidate answers, so talks most (rehearse default)"),
-        "median_answer": (30, 120, "most interview answers run 30 s to 2 min"),
-        "longest_turn": (None, 150, "answers bounded near 2 min (rehearse default, 30 s of slack)"),
+        "talk_share": (0.5, 0.8, N_("the candidate answers, so talks most (rehearse default)")),
+        "median_answer": (30, 120, N_("most interview answers run 30 s to 2 min")),
+        "longest_turn": (None, 150, N_("answers bounded near 2 min (rehearse default, 30 s of slack)")),
         "interruptions": _INTERRUPT,
-        "questions": (2, None, "a couple of questions of your own at the end"),
+        "questions": (2, None, N_("a couple of questions of your own at the end")),
         "pace": _PACE,
         "filler_share": _FILLERS,
     },
     "informational": {
-        "talk_share": (None, 0.3, "in an informational interview you mostly listen"),
-        "open_questions": (5, None, "many open questions (rehearse default)"),
-        "open_share": (0.6, None, "open questions rather than closed ones (rehearse default)"),
-        "longest_turn": (None, 60, "you listen: keep your turns short (rehearse default)"),
+        "talk_share": (None, 0.3, N_("in an informational interview you mostly listen")),
+        "open_questions": (5, None, N_("many open questions (rehearse default)")),
+        "open_share": (0.6, None, N_("open questions rather than closed ones (rehearse default)")),
+        "longest_turn": (None, 60, N_("you listen: keep your turns short (rehearse default)")),
         "interruptions": _INTERRUPT,
         "pace": _PACE,
         "filler_share": _FILLERS,
     },
     "reverse": {
-        "talk_share": (None, 0.5, "in a reverse interview you ask and they answer (rehearse default)"),
-        "questions": (5, None, "you lead with questions (rehearse default)"),
-        "open_share": (0.5, None, "open questions rather than closed ones (rehearse default)"),
-        "follow_ups": (2, None, "follow up on the answers: the heart of a reverse interview"),
+        "talk_share": (None, 0.5, N_("in a reverse interview you ask and they answer (rehearse default)")),
+        "questions": (5, None, N_("you lead with questions (rehearse default)")),
+        "open_share": (0.5, None, N_("open questions rather than closed ones (rehearse default)")),
+        "follow_ups": (2, None, N_("follow up on the answers: the heart of a reverse interview")),
         "interruptions": _INTERRUPT,
         "pace": _PACE,
         "filler_share": _FILLERS,
     },
     "client-discovery": {
-        "talk_share": (None, 0.65, "Gong: best calls near 43% seller talk, results drop above 65%"),
-        "questions": (11, 14, "Gong: 11–14 questions per discovery call"),
-        "questions_spread": (0.5, None, "Gong: questions spread through the call, not front-loaded"),
-        "longest_turn": (None, 120, "Gong: keep a company overview under 2 minutes"),
+        "talk_share": (None, 0.65, N_("Gong: best calls near 43% seller talk, results drop above 65%")),
+        "questions": (11, 14, N_("Gong: 11–14 questions per discovery call")),
+        "questions_spread": (0.5, None, N_("Gong: questions spread through the call, not front-loaded")),
+        "longest_turn": (None, 120, N_("Gong: keep a company overview under 2 minutes")),
         "patience": (
             0.6,
             None,
-            "Gong: top sellers pause longer before answering (secondary; rehearse default)",
+            N_("Gong: top sellers pause longer before answering (secondary; rehearse default)"),
         ),
         "interruptions": _INTERRUPT,
         "pace": _PACE,

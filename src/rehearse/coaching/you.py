@@ -219,7 +219,12 @@ def label_speakers(source: Attribution, ids: list[str], lang: str, me: str | Non
         return [Speaker("S1", tr(lang, "Everyone (one channel)"), channel=0)]
     speakers = []
     for i, s in enumerate(ids):
-        where = f" ({tr(lang, SIDES[i])})" if source is Attribution.CHANNELS else ""
+        if source is not Attribution.CHANNELS:
+            where = ""
+        elif len(ids) <= len(SIDES):
+            where = f" ({tr(lang, SIDES[i])})"
+        else:  # three mics or more: no left and right to speak of
+            where = f" ({tr(lang, 'channel {number}', number=i + 1)})"
         channel = i if source is Attribution.CHANNELS else None
         if s == me:
             speakers.append(Speaker(s, tr(lang, "You") + where, "me", channel))

@@ -160,29 +160,30 @@ def missed_targets(report: dict) -> list[dict]:
 
 
 def top_advice(report: dict, limit: int = 3) -> list[str]:
-    """The first pieces of advice, each on a different behaviour: missed targets first, then at
-    most one per analyzer before a second from any, never from an analyzer whose missed target
-    already spoke ("Your pace: 201 words/min" and "You spoke at 201 words a minute" are one point)."""
+    """The first pieces of advice, each on a different behaviour (:func:`top_picks`)."""
+    return [text for _, text in top_picks(report, limit)]
+
+
+def top_picks(report: dict, limit: int = 3) -> list[tuple[str, str]]:
+    """(analyzer, advice) of the first pieces of advice: missed targets first, then the first
+    advice of each analyzer in report order; one per analyzer, since two from one are one point
+    said twice ("Your pace: 201 words/min" and "You spoke at 201 words a minute")."""
     lang = report.get("report_language", "en")
     unsure = figures_uncertain(report)
-    missed = [item for item in missed_targets(report) if item.get("advice")]
-    spoken = {item.get("analyzer") for item in missed}
-    picked = [
-        tr(
-            lang,
-            "{figure}: {value} (target {target}). {advice}",
-            figure=item["label"],
-            value=marked(item["shown"], unsure),
-            target=item["target"],
-            advice=item["advice"],
-        )
-        for item in missed
-    ]
-    rounds = [s.advice for s in sections(report) if s.name not in spoken]
-    depth = 0
-    while len(picked) < limit and any(len(a) > depth for a in rounds):
-        picked.extend(a[depth] for a in rounds if len(a) > depth)
-        depth += 1
+    picked: list[tuple[str, str]] = []
+    for item in missed_targets(report):
+        if item.get("advice") and item.get("analyzer") not in {name for name, _ in picked}:
+            text = tr(
+                lang,
+                "{figure}: {value} (target {target}). {advice}",
+                figure=item["label"],
+                value=marked(item["shown"], unsure),
+                target=item["target"],
+                advice=item["advice"],
+            )
+            picked.append((item.get("analyzer", item["metric"]), text))
+    spoken = {name for name, _ in picked}
+    picked += [(s.name, s.advice[0]) for s in sections(report) if s.advice and s.name not in spoken]
     return picked[:limit]
 
 
