@@ -4,22 +4,26 @@ progress over sessions, every section, and the transcript.
 Nothing is fetched: CSS, SVG and script are inline, and a Content-Security-Policy forbids
 any other source. It allows the page's own style sheet and script by their hashes, and nothing
 else inline, so markup that slipped into the page could neither run a script nor restyle it.
-Timestamps play the moment when the recording sits next to the page (same file name); the audio
-is only looked for on the first click.
+Timestamps play the moment: the recording is looked for next to the page (same file name), then
+at the path it was recorded at; only on the first click, and the page says where it looked when
+neither plays.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
+import json
 from pathlib import Path
+from urllib.parse import quote
 
-from rehearse.analyzers.base import UNCERTAIN_MARK
+from rehearse.analyzers.base import UNCERTAIN_MARK, Figure
 from rehearse.coaching import scorecard
 from rehearse.conversation import UNCERTAIN_BELOW
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, figure_text, ntr, tr, trend_text
+from rehearse.i18n import N_, clock, figure_text, ntr, target_text, tr, trend_text
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
@@ -41,6 +45,7 @@ from rehearse.renderers.base import (
 COLOURS = ("#2f6fdf", "#d9822b", "#2a9d6f", "#a24bd1")
 WIDTH = 1000  # of the timeline's drawing, in SVG units
 LANE = 34
+AXIS_LABEL = 64  # the widest axis label, in SVG units
 
 CSS = """
 :root { --ink: #1d2433; --muted: #667085; --line: #e4e7ec; --ok: #1f8a4c; --miss: #c4320a; --bg: #f8f9fb; }
@@ -93,18 +98,47 @@ SCRIPT = """
 (function () {
   var player = document.getElementById('player');
   var status = document.getElementById('player-status');
-  function play(t) {
-    if (!player.getAttribute('src')) { player.setAttribute('src', player.dataset.src); }
-    var seek = function () { player.currentTime = Math.max(t - 1, 0); player.play().catch(function () {}); };
-    if (player.readyState >= 1) { seek(); } else { player.addEventListener('loadedmetadata', seek, {once: true}); player.load(); }
+  // Where the recording may be, in order: next to the page, then where it was recorded.
+  var sources = JSON.parse(player.dataset.sources || '[]');
+  var tried = -1;
+  var wanted = null;
+  function seek() {
+    if (wanted === null) { return; }
+    player.currentTime = Math.max(wanted - 1, 0);
+    player.play().catch(function () {});
   }
-  player.addEventListener('error', function () { status.textContent = status.dataset.missing; });
+  function next() {
+    tried += 1;
+    if (tried >= sources.length) { status.textContent = status.dataset.missing; return; }
+    player.setAttribute('src', sources[tried]);
+    player.load();
+  }
+  player.addEventListener('loadedmetadata', seek);
+  player.addEventListener('error', next);
+  function play(t) {
+    wanted = t;
+    if (tried < 0) { next(); } else if (player.readyState >= 1) { seek(); }
+  }
   document.addEventListener('click', function (event) {
     var target = event.target.closest('[data-t]');
     if (target) { play(parseFloat(target.dataset.t)); }
   });
 })();
 """
+
+
+def _audio_sources(recorded: str) -> tuple[list[str], str, str]:
+    """Where the page looks for the recording, as URLs to try in turn: its file name next to the
+    page, then the path it was recorded at (made absolute); with the name and that path to show."""
+    if not recorded:
+        return [], "", ""
+    path = Path(recorded).expanduser()
+    name = path.name
+    sources = [quote(name)] if name else []
+    where = str(path if path.is_absolute() else path.absolute())
+    with contextlib.suppress(ValueError):  # not a path a file URL can name
+        sources.append(Path(where).as_uri())
+    return sources, name, where
 
 
 def escape(value: object) -> str:
@@ -121,7 +155,6 @@ class HtmlRenderer(Renderer):
         lang = report.get("report_language", "en")
         labels = speaker_labels(report)
         shades = {s: i % len(COLOURS) for i, s in enumerate(labels)}
-        audio_name = Path((report.get("audio") or {}).get("path") or "").name
         body = [
             "<h1>" + escape(tr(lang, "Interview feedback")) + "</h1>",
             '<ul class="facts">' + "".join(f"<li>{escape(line)}</li>" for line in headline(report)) + "</ul>",
@@ -145,13 +178,19 @@ class HtmlRenderer(Renderer):
             body.insert(
                 notes_end, f'<p class="note" id="uncertain-legend">{escape(uncertain_legend(lang))}</p>'
             )
-        missing = tr(
-            lang,
-            "To play the moments, put the recording ({audio}) next to this page.",
-            audio=audio_name or tr(lang, "audio file"),
-        )
+        sources, audio_name, audio_path = _audio_sources((report.get("audio") or {}).get("path") or "")
+        if sources:
+            missing = tr(
+                lang,
+                "The recording could not be played. Looked for {name} next to this page, then at {path}.",
+                name=audio_name,
+                path=audio_path,
+            )
+        else:
+            missing = tr(lang, "This report names no recording to play.")
         player = (
-            f'<div id="player-bar"><audio id="player" controls preload="none" data-src="{escape(audio_name)}"></audio>'
+            '<div id="player-bar"><audio id="player" controls preload="none" '
+            f'data-sources="{escape(json.dumps(sources))}"></audio>'
             f'<span id="player-status" data-missing="{escape(missing)}">'
             + escape(tr(lang, "Click a time to hear that moment."))
             + "</span></div>"
@@ -237,9 +276,12 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
     step = _tick(total)
     tick = 0.0
     axis_y = LANE * len(lanes) + 12
-    while tick <= total:
+    while tick <= total + 1e-6:
         marks.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="4" y2="{axis_y}" stroke="#e4e7ec"/>')
-        marks.append(f'<text x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="middle">{clock(tick)}</text>')
+        marks.append(
+            f'<text class="tick" x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="{_anchor(x(tick))}">'
+            f"{clock(tick)}</text>"
+        )
         tick += step
     analyzers = report.get("analyzers", {})
     threshold = float((analyzers.get("monologues") or {}).get("threshold") or 90)
@@ -319,9 +361,19 @@ def _tip(lang: str, tips: dict[str, str], found: dict, text: str) -> str:
     return tr(lang, tips.get(kind, OTHER_TIP), kind=kind, text=text) + mark
 
 
+def _anchor(at: float) -> str:
+    """How an axis label sits on its tick: centred, unless that would push it past an edge of the
+    drawing (a label is at most "10:00:00", about 60 units of 12-unit type)."""
+    if at + AXIS_LABEL / 2 > WIDTH:
+        return "end"
+    if at - AXIS_LABEL / 2 < 0:
+        return "start"
+    return "middle"
+
+
 def _tick(total: float) -> float:
     for step in (10, 30, 60, 120, 300, 600, 900, 1800):
-        if total / step <= 12:
+        if total / step <= 10:  # labels 84 units apart or more: the widest fits between two
             return float(step)
     return 3600.0
 
@@ -334,44 +386,100 @@ def _progress(report: dict, lang: str) -> list[str]:
     if not figures:
         return []
     charts = []
-    w, h, pad = 220, 70, 8
     declared = scorecard.declared()
     for name, figure in figures.items():
-        metric = declared[name].figure
-        values = figure["values"]
-        known = [v for v in values if v is not None]
-        bounds = [b for b in (figure["min"], figure["max"]) if b is not None]
-        low, high = min(known + bounds), max(known + bounds)
-        span = (high - low) or 1.0
-
-        def y(v: float, low: float = low, span: float = span) -> float:
-            return h - pad - (v - low) / span * (h - 2 * pad)
-
-        step = (w - 2 * pad) / max(len(values) - 1, 1)
-        points = " ".join(f"{pad + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values) if v is not None)
-        band = ""
-        if bounds:
-            top = y(figure["max"]) if figure["max"] is not None else pad
-            bottom = y(figure["min"]) if figure["min"] is not None else h - pad
-            band = f'<rect x="0" y="{top:.1f}" width="{w}" height="{max(bottom - top, 1):.1f}" fill="#1f8a4c" fill-opacity="0.12"/>'
-        label = metric.label_text(lang)
-        charts.append(
-            f'<div class="card"><div class="label">{escape(label)}</div>'
-            f'<svg class="spark" viewBox="0 0 {w} {h}" width="100%">{band}'
-            f'<polyline points="{points}" fill="none" stroke="#2f6fdf" stroke-width="2"/>'
-            + "".join(
-                f'<circle cx="{pad + i * step:.1f}" cy="{y(v):.1f}" r="3" fill="#2f6fdf"/>'
-                for i, v in enumerate(values)
-                if v is not None
-            )
-            + f'</svg><div class="target">{escape(figure_text(known[0], metric.unit, lang))} → '
-            f"{escape(figure_text(known[-1], metric.unit, lang))} · {escape(trend_text(figure['trend'], lang))}</div></div>"
-        )
+        charts.append(_progress_chart(figure, declared[name].figure, lang))
     count = len(found.get("sessions", []))
     return [
         _h2(ntr(lang, "Progress over your last session", "Progress over your last {count} sessions", count)),
         '<div class="cards" id="progress">' + "".join(charts) + "</div>",
     ]
+
+
+def _progress_chart(figure: dict, metric: Figure, lang: str) -> str:
+    """One figure over the sessions, drawn from zero so a small change looks small, with the
+    target band; a session without the figure is marked as missing, and the line bridges it dashed."""
+    w, h, pad, left = 220, 80, 8, 16
+    values = figure["values"]
+    known = [v for v in values if v is not None]
+    low_bound, high_bound = figure.get("min"), figure.get("max")
+    bounds = [b for b in (low_bound, high_bound) if b is not None]
+    floor = min([0.0, *known, *bounds])
+    ceiling = max([*known, *bounds]) * 1.1 if max([*known, *bounds]) > 0 else 1.0
+    span = (ceiling - floor) or 1.0
+    bottom_y = h - pad
+
+    def y(v: float) -> float:
+        return bottom_y - (v - floor) / span * (h - 2 * pad)
+
+    step = (w - left - pad) / max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * step
+
+    parts = [
+        f'<line class="zero" x1="{left}" x2="{w - pad}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#98a2b3"/>',
+        f'<text x="{left - 4}" y="{y(0) + 4:.1f}" text-anchor="end">0</text>',
+    ]
+    if bounds:
+        top = y(high_bound) if high_bound is not None else pad
+        bottom = y(low_bound) if low_bound is not None else y(floor)
+        band_title = target_text(low_bound, high_bound, metric.unit, lang)
+        parts.insert(
+            0,
+            f'<rect class="band" x="{left}" y="{top:.1f}" width="{w - left - pad}" '
+            f'height="{max(bottom - top, 1):.1f}" fill="#1f8a4c" fill-opacity="0.15">'
+            f"<title>{escape(tr(lang, 'target {target}', target=band_title))}</title></rect>",
+        )
+    run: list[str] = []
+    last: tuple[int, float] | None = None
+    for i, v in enumerate(values):
+        if v is None:
+            if len(run) > 1:
+                parts.append(_line(run))
+            run = []
+            continue
+        if last is not None and last[0] != i - 1:  # across the sessions that lack the figure
+            parts.append(
+                f'<line class="gap" x1="{x(last[0]):.1f}" y1="{y(last[1]):.1f}" x2="{x(i):.1f}" y2="{y(v):.1f}" '
+                'stroke="#2f6fdf" stroke-width="1.5" stroke-dasharray="3 3"/>'
+            )
+        run.append(f"{x(i):.1f},{y(v):.1f}")
+        last = (i, v)
+    if len(run) > 1:
+        parts.append(_line(run))
+    for i, v in enumerate(values):
+        if v is None:
+            missing = tr(lang, "session {number}: no figure", number=i + 1)
+            parts.append(
+                f'<circle class="missing" cx="{x(i):.1f}" cy="{y(0):.1f}" r="3.5" fill="#fff" stroke="#98a2b3" '
+                f'stroke-width="1.5" stroke-dasharray="2 1.5"><title>{escape(missing)}</title></circle>'
+            )
+        else:
+            shown = tr(
+                lang, "session {number}: {figure}", number=i + 1, figure=figure_text(v, metric.unit, lang)
+            )
+            parts.append(
+                f'<circle class="point" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="#2f6fdf">'
+                f"<title>{escape(shown)}</title></circle>"
+            )
+    lacking = len(values) - len(known)
+    gaps = (
+        " · " + escape(ntr(lang, "{count} session without it", "{count} sessions without it", lacking))
+        if lacking
+        else ""
+    )
+    return (
+        f'<div class="card"><div class="label">{escape(metric.label_text(lang))}</div>'
+        f'<svg class="spark" viewBox="0 0 {w} {h}" width="100%">' + "".join(parts) + "</svg>"
+        f'<div class="target">{escape(figure_text(known[0], metric.unit, lang))} → '
+        f"{escape(figure_text(known[-1], metric.unit, lang))} · {escape(trend_text(figure['trend'], lang))}"
+        f"{gaps}</div></div>"
+    )
+
+
+def _line(points: list[str]) -> str:
+    return f'<polyline points="{" ".join(points)}" fill="none" stroke="#2f6fdf" stroke-width="2"/>'
 
 
 def _sections(report: dict, labels: dict[str, str], lang: str, marks: UncertainMarks) -> list[str]:
