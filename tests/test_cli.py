@@ -115,7 +115,7 @@ def test_malformed_transcripts(tmp_path, data, fragment):
         (["analyze", "x.wav", "--language", "klingon"], "not a language Whisper knows"),
         (["analyze", "x.wav", "--set", "monologues.threshold=abc"], "monologues.threshold=abc"),
         (["analyze", "x.wav", "-o", "report.docx"], "cannot tell the format from 'report.docx'"),
-        (["analyze", "x.wav", "--format", "pdf"], "unknown --format 'pdf'"),
+        (["analyze", "x.wav", "--format", "pdf"], "unknown --format 'pdf'; choose from terminal, markdown, json, html"),
         (["analyze", "x.wav", "--model", "/no/such/model"], "not a model directory"),
     ],
 )
@@ -225,3 +225,66 @@ def test_config_file_sets_analyzer_options_and_the_command_line_wins(write_json,
     (tmp_path / "rehearse.toml").write_text("[analyzers\n")
     broken = run_cli("analyze", "--transcript", path, cwd=tmp_path)
     assert broken.returncode == 1 and "not valid TOML" in broken.stderr
+
+
+PLUGIN_RENDERER = """
+from rehearse import Renderer, hookimpl
+
+
+class Shout(Renderer):
+    name = "shout"
+    extensions = (".shout",)
+
+    def render(self, report, *, color=False):
+        return "SPEAKERS: " + " ".join(s["id"] for s in report["speakers"]) + "\\n"
+
+
+@hookimpl
+def register_renderers(register):
+    register(Shout())
+"""
+
+
+def test_format_choices_come_from_the_installed_renderers(write_json, tmp_path):
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "shout.py").write_text(PLUGIN_RENDERER, encoding="utf-8")
+    plain = run_cli("analyze", "--help")
+    assert "[terminal|markdown|json|html|rttm|webvtt]" in plain.stdout.replace("\n", "")
+    assert "shout" not in plain.stdout
+    with_plugin = run_cli("analyze", "--help", "--plugins-dir", str(tmp_path / "plugins"))
+    assert "|shout]" in with_plugin.stdout.replace("\n", "").replace(" ", "")
+    path = str(write_json(MINIMAL))
+    shouted = run_cli("analyze", "--transcript", path, "-f", "shout", "--plugins-dir", str(tmp_path / "plugins"))
+    assert shouted.returncode == 0, shouted.stderr
+    assert shouted.stdout == "SPEAKERS: Alice Bob\n"
+    refused = run_cli("analyze", "--transcript", path, "-f", "shout")
+    assert refused.returncode == 2 and "'shout' is not one of" in refused.stderr
+
+
+def test_speakers_cannot_apply_to_a_transcript(write_json):
+    result = run_cli("analyze", "--transcript", str(write_json(MINIMAL)), "--speakers", "2")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: --speakers applies to a recording, not to --transcript (its speakers are given)"
+    )
+
+
+def test_exit_codes_are_those_the_readme_documents(write_json, tmp_path):
+    from conftest import ROOT
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    documented = (
+        "Exit status: 0 when the report was produced (including \"no speech found\"), 1 on an error "
+        "(one line on stderr), 2 when the command line is wrong"
+    )
+    assert documented in readme
+    assert "2 on a wrong command line" in " ".join(run_cli("analyze", "--help").stdout.split())
+    path = str(write_json(MINIMAL))
+    assert run_cli("analyze", "--transcript", path).returncode == 0
+    assert run_cli("analyze", "--transcript", str(tmp_path / "missing.json")).returncode == 1
+    assert run_cli("analyze", "--transcript", path, "--me", "S9").returncode == 1
+    for wrong in (["analyze"], ["analyze", "--no-such-option"], ["analyze", "--transcript", path, "-f", "pdf"],
+                  ["analyze", "--transcript", path, "--speakers", "9"], ["history", "--last", "0"]):
+        result = run_cli(*wrong)
+        assert result.returncode == 2, (wrong, result.returncode, result.stderr)
+        assert "Traceback" not in result.stderr

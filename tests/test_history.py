@@ -3,6 +3,7 @@
 import json
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +35,9 @@ def session_file(write_json, tmp_path, name: str, longest: float) -> str:
     return str(write_json(data, f"{name}.json"))
 
 
-def analyze(path: str, *extra: str):
+def analyze(path: str, *extra: str, save: bool = True):
+    """A transcript re-run, kept in the history (``--save``) unless ``save`` is False."""
+    extra = ("--save", *extra) if save and "--no-save" not in extra else extra
     result = run_cli("analyze", "--transcript", path, "--profile", "job-interview", "-f", "json", *extra)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -84,7 +87,7 @@ def test_history_honours_xdg_data_home(write_json, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "REHEARSE_DATA_DIR"}
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
     path = session_file(write_json, tmp_path, "xdg", 30.0)
-    result = run_cli("analyze", "--transcript", path, "-f", "json", env=env)
+    result = run_cli("analyze", "--transcript", path, "-f", "json", "--save", env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "xdg" / "rehearse" / history.FILE_NAME).is_file()
     assert len(json.loads(run_cli("history", "--json", env=env).stdout)) == 1
@@ -95,7 +98,7 @@ def test_a_damaged_history_is_never_rewritten(write_json, tmp_path, private_data
     damaged.write_bytes(b"these are not the droids " * 100)
     before = damaged.read_bytes()
     path = session_file(write_json, tmp_path, "x", 30.0)
-    result = run_cli("analyze", "--transcript", path, "--profile", "job-interview", "-f", "json")
+    result = run_cli("analyze", "--transcript", path, "--profile", "job-interview", "-f", "json", "--save")
     assert result.returncode == 0, "the report comes first; the history costs a warning"
     assert json.loads(result.stdout)["coaching"]["you"] == "S1"
     assert "Warning: not saved to your history" in result.stderr and "damaged" in result.stderr
@@ -151,7 +154,7 @@ def test_a_history_from_a_newer_rehearse_is_refused(tmp_path):
 
 
 def test_a_transcript_without_a_recording_is_not_kept(write_json, private_data_dir):
-    result = run_cli("analyze", "--transcript", str(write_json(BASE)), "-f", "json")
+    result = run_cli("analyze", "--transcript", str(write_json(BASE)), "-f", "json", "--save")
     assert result.returncode == 0, result.stderr
     assert json.loads(run_cli("history", "--json").stdout) == []
 
@@ -174,6 +177,7 @@ def test_history_and_progress_filter_by_situation_and_count(write_json, tmp_path
         "reverse",
         "-f",
         "json",
+        "--save",
     )
     assert result.returncode == 0, result.stderr
 
@@ -189,3 +193,239 @@ def test_history_and_progress_filter_by_situation_and_count(write_json, tmp_path
     assert [os.path.basename(s["audio_path"]) for s in found["sessions"]] == ["a.wav", "b.wav"]
     assert found["metrics"]["longest_turn"]["values"] == [20.0, 25.0]
     assert run_cli("progress", "--last", "1").returncode == 2, "comparing needs two sessions"
+
+
+# --- History you can manage -------------------------------------------------------------------
+
+
+def silent_wav(path, seconds: int = 2, level: int = 0) -> str:
+    """A real (silent) recording: rehearse decodes and analyses it in a moment."""
+    import wave
+
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(np.full(16_000 * seconds, level, np.int16).tobytes())
+    return str(path)
+
+
+def listed_sessions(env=None) -> list[dict]:
+    result = run_cli("history", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_recording_is_known_by_its_content_wherever_it_is(tmp_path):
+    import hashlib
+    import shutil
+
+    first = silent_wav(tmp_path / "monday" / "take.wav")
+    digest = hashlib.sha256((tmp_path / "monday" / "take.wav").read_bytes()).hexdigest()
+    assert run_cli("analyze", first, "-f", "json").returncode == 0
+    (kept,) = listed_sessions()
+    assert kept["audio_sha256"] == digest
+    # Moved to another folder and analysed again: the same recording, its entry follows it.
+    moved = tmp_path / "archive" / "renamed.wav"
+    moved.parent.mkdir()
+    shutil.move(first, moved)
+    assert run_cli("analyze", str(moved), "-f", "json").returncode == 0
+    (again,) = listed_sessions()
+    assert again["id"] == kept["id"] and again["audio_path"] == str(moved.resolve())
+    # Other content at the old path is another recording.
+    silent_wav(tmp_path / "monday" / "take.wav", seconds=3)
+    assert run_cli("analyze", first, "-f", "json").returncode == 0
+    assert [s["audio_path"] for s in listed_sessions()] == [str(moved.resolve()), str(Path(first).resolve())]
+
+
+def test_a_saved_report_keeps_the_content_hash(write_json, tmp_path):
+    # Where the recording is gone, a re-run with --save finds its entry by the hash the report kept.
+    data = json.loads(json.dumps(BASE))
+    data["audio"] = {"path": str(tmp_path / "gone.wav"), "duration": 60.0, "channels": 2, "sample_rate": 16000}
+    data["audio"]["sha256"] = "ab" * 32
+    analyze(str(write_json(data, "a.json")))
+    data["audio"]["path"] = str(tmp_path / "elsewhere.wav")
+    analyze(str(write_json(data, "b.json")))
+    (kept,) = listed_sessions()
+    assert kept["audio_sha256"] == "ab" * 32 and kept["audio_path"].endswith("elsewhere.wav")
+
+
+def test_a_version_2_history_gains_content_hashes_in_place(tmp_path):
+    location = tmp_path / "h.sqlite3"
+    report = {"audio": {"path": "/old/a.wav"}, "analyzers": {}}
+    with history.connect(location, migrations=history.MIGRATIONS[:2]) as db:
+        db.execute(
+            "INSERT INTO sessions (analyzed_at, audio_path, report) VALUES (?, ?, ?)",
+            ("2026-01-05T10:00:00+00:00", "/old/a.wav", json.dumps(report)),
+        )
+    (old,) = history.sessions(location=location)
+    assert (old.audio_path, old.audio_sha256) == ("/old/a.wav", None), "old rows keep working"
+    assert (tmp_path / "h.sqlite3.v2.bak").is_file()
+    # Analysed again: the old entry (found by its path) takes the hash, no second entry.
+    again = {"audio": {"path": "/old/a.wav", "sha256": "cd" * 32}, "analyzers": {}}
+    assert history.save(again, location=location) == old.id
+    assert [(s.id, s.audio_sha256) for s in history.sessions(location=location)] == [(old.id, "cd" * 32)]
+
+
+def test_re_runs_and_experiments_are_kept_only_when_asked(write_json, tmp_path, private_data_dir):
+    path = session_file(write_json, tmp_path, "rerun", 30.0)
+    report = analyze(path, save=False)
+    assert "progress" not in report and listed_sessions() == []
+    recording = silent_wav(tmp_path / "take.wav")
+    assert run_cli("analyze", recording, "--set", "monologues.threshold=20", "-f", "json").returncode == 0
+    assert listed_sessions() == [], "a --set experiment does not touch the history"
+    assert run_cli("analyze", recording, "--set", "monologues.threshold=20", "--save").returncode == 0
+    analyze(path)  # --save
+    assert len(listed_sessions()) == 2
+    both = run_cli("analyze", "--transcript", path, "--save", "--no-save")
+    assert both.returncode == 2 and "contradict" in both.stderr
+
+
+def test_delete_removes_a_session_and_refuses_an_unknown_one(write_json, tmp_path):
+    analyze(session_file(write_json, tmp_path, "one", 20.0))
+    analyze(session_file(write_json, tmp_path, "two", 30.0))
+    first, second = listed_sessions()
+    gone = run_cli("history", "--delete", str(first["id"]), "--yes")
+    assert gone.returncode == 0, gone.stderr
+    assert [s["id"] for s in listed_sessions()] == [second["id"]]
+    assert json.loads(run_cli("progress", "--json").stdout)["sessions"][0]["id"] == second["id"]
+    unknown = run_cli("history", "--delete", "999", "--yes")
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip().splitlines() == ["Error: no session 999 in the history; 'rehearse history' lists them"]
+    assert run_cli("history", "--delete", "1", "--json").returncode == 2
+
+
+def in_a_terminal(*args: str, answer: bytes) -> tuple[str, int]:
+    """rehearse in a real pseudo-terminal, answering its first question; what it showed and its status."""
+    import pty
+    import select
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-m", "rehearse", *args])
+    seen, answered = b"", False
+    while select.select([fd], [], [], 30)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"[y/N]" in seen:
+            os.write(fd, answer)
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    return seen.decode("utf-8", "replace"), os.waitstatus_to_exitcode(status)
+
+
+def test_delete_asks_first_on_a_terminal(write_json, tmp_path):
+    analyze(session_file(write_json, tmp_path, "keep", 20.0))
+    (session,) = listed_sessions()
+    shown, status = in_a_terminal("history", "--delete", str(session["id"]), "--lang", "en", answer=b"n\n")
+    assert status == 0 and f"Delete session {session['id']}" in shown and "keep.wav" in shown
+    assert "Nothing deleted." in shown and len(listed_sessions()) == 1
+    shown, status = in_a_terminal("history", "--delete", str(session["id"]), "--lang", "en", answer=b"y\n")
+    assert status == 0 and f"Session {session['id']} deleted." in shown
+    assert listed_sessions() == []
+
+
+def test_csv_lists_sessions_with_their_figures(write_json, tmp_path):
+    import csv
+    import io
+
+    data = json.loads(json.dumps(BASE))
+    awkward = tmp_path / 'take, "final"\nversion.wav'
+    data["audio"] = {"path": str(awkward), "duration": 80.0, "channels": 2, "sample_rate": 16000}
+    analyze(str(write_json(data, "awkward.json")))
+    analyze(session_file(write_json, tmp_path, "plain", 20.0))
+    result = run_cli("history", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["audio_path"] for row in rows] == [str(awkward), str(tmp_path / "plain.wav")]
+    assert [float(row["longest_turn"]) for row in rows] == [36.5, 20.0]
+    assert rows[0]["profile"] == "job-interview" and rows[0]["you"] == "S1"
+    assert rows[0]["open_share"] == "", "a figure the session lacks is an empty cell"
+
+
+def test_compare_two_sessions(write_json, tmp_path):
+    analyze(session_file(write_json, tmp_path, "before", 200.0))
+    analyze(session_file(write_json, tmp_path, "after", 60.0))
+    a, b = (s["id"] for s in listed_sessions())
+    result = run_cli("compare", str(a), str(b), "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    longest = found["metrics"]["longest_turn"]
+    assert (longest["first"], longest["second"], longest["change"]) == (200.0, 60.0, -140.0)
+    assert longest["verdict"] == "better" and longest["max"] == 150, "back under the 2 min 30 s target"
+    assert found["metrics"]["questions"]["verdict"] == "off target"
+    assert (found["first"]["id"], found["second"]["id"], found["profile"]) == (a, b, "job-interview")
+    reverse = json.loads(run_cli("compare", str(b), str(a), "--json").stdout)
+    assert reverse["metrics"]["longest_turn"]["verdict"] == "worse"
+    text = run_cli("compare", str(a), str(b), "--lang", "en")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 60, lines
+    assert "Your longest turn (target ≤ 2 min 30 s)" in lines
+    assert any("A 3 min 20 s → B 1 min" in line and "−2 min 20 s" in line and "closer to target" in line for line in lines)
+    french = run_cli("compare", str(a), str(b), "--lang", "fr").stdout
+    assert "plus proche de l’objectif" in french or "plus proche de l'objectif" in french
+    unknown = run_cli("compare", str(a), "404")
+    assert unknown.returncode == 1 and unknown.stderr.strip().splitlines() == [
+        "Error: no session 404 in the history; 'rehearse history' lists them"
+    ]
+
+
+def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
+    asks = json.loads(json.dumps(BASE))
+    asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
+    asks["audio"] = {"path": str(tmp_path / "asks.wav"), "duration": 80.0, "channels": 2, "sample_rate": 16000}
+    analyze(str(write_json(asks, "asks.json")))
+    analyze(session_file(write_json, tmp_path, "silent", 30.0))  # asks nothing: no open-question share
+    a, b = (s["id"] for s in listed_sessions())
+    found = json.loads(run_cli("compare", str(a), str(b), "--json").stdout)
+    assert found["metrics"]["open_share"] == {**found["metrics"]["open_share"], "second": None, "verdict": "missing"}
+    text = run_cli("compare", str(a), str(b), "--lang", "en").stdout
+    assert "not measured in B" in text
+
+
+def test_progress_marks_sessions_without_a_figure(write_json, tmp_path):
+    asks = json.loads(json.dumps(BASE))
+    asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
+    asks["audio"] = {"path": str(tmp_path / "asks.wav"), "duration": 80.0, "channels": 2, "sample_rate": 16000}
+    analyze(session_file(write_json, tmp_path, "silent", 30.0))
+    analyze(str(write_json(asks, "asks.json")))
+    found = json.loads(run_cli("progress", "--json").stdout)
+    first = found["sessions"][0]["id"]
+    assert found["metrics"]["open_share"]["missing"] == [first]
+    assert found["metrics"]["longest_turn"]["missing"] == []
+    text = run_cli("progress", "--lang", "en").stdout
+    (line,) = [line for line in text.splitlines() if "open questions" in line.lower()]
+    assert "·" in line, line
+    assert "· a session without this figure" in text
+    french = run_cli("progress", "--lang", "fr").stdout
+    assert "· une séance sans ce chiffre" in french
+
+
+def test_sparkline_marks_missing_values():
+    from rehearse.cli.history import _spark
+
+    assert _spark([1, 2, None, 8]) == "▁▂·█"
+    assert _spark([None, 5]) == "·▄"
+
+
+def test_a_transcript_re_run_saved_hashes_the_recording_it_names(write_json, tmp_path):
+    import hashlib
+
+    recording = silent_wav(tmp_path / "named.wav")
+    data = json.loads(json.dumps(BASE))
+    data["audio"] = {"path": recording, "duration": 2.0, "channels": 1, "sample_rate": 16000}
+    report = analyze(str(write_json(data, "named.json")))
+    digest = hashlib.sha256(Path(recording).read_bytes()).hexdigest()
+    assert report["audio"]["sha256"] == digest
+    (kept,) = listed_sessions()
+    assert kept["audio_sha256"] == digest

@@ -189,7 +189,7 @@ def test_analyze_on_a_terminal_shows_hostile_data_literally(write_json, tmp_path
 def test_history_lists_hostile_sessions_literally(write_json, tmp_path, private_data_dir):
     transcript = hostile_transcript(write_json, tmp_path)
     result = run_cli(
-        "analyze", "--transcript", transcript, "--profile", "job-interview", "--me", "S1", "-f", "json"
+        "analyze", "--transcript", transcript, "--profile", "job-interview", "--me", "S1", "-f", "json", "--save"
     )
     assert result.returncode == 0, result.stderr
     kept = json.loads(result.stdout)

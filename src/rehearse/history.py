@@ -1,7 +1,9 @@
 """History: every analysed session in a local SQLite file, so progress shows over weeks.
 
 One row per recording (analysing it again updates its row): when, which situation, the
-key figures, and the full JSON report. The file lives in the user data directory
+key figures, and the full JSON report. A recording is known by its content (the sha256 of its
+bytes), not by where it was: analysed again from another folder, or after a move, it is the
+same recording, and its entry follows it to the new path. The file lives in the user data directory
 (``REHEARSE_DATA_DIR``, else the platform's, which honours ``XDG_DATA_HOME``).
 
 The schema is versioned with ``PRAGMA user_version``; each migration runs in one
@@ -11,6 +13,7 @@ damaged or busy file raises :class:`HistoryError` and is never rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -70,7 +73,29 @@ def _v2(db: sqlite3.Connection) -> None:
         _write_metrics(db, session_id, scorecard.key_metrics(analyzers, you))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection) -> None:
+    """The recording's content hash: the same audio is the same recording wherever it is.
+    Earlier rows have none, and are still found by their path."""
+    db.execute("ALTER TABLE sessions ADD COLUMN audio_sha256 TEXT")
+    db.execute("CREATE UNIQUE INDEX sessions_by_content ON sessions (audio_sha256) WHERE audio_sha256 IS NOT NULL")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+
+CHUNK = 1 << 20
+
+
+def content_hash(audio: Path) -> str:
+    """The sha256 of a file's bytes, read a chunk at a time (recordings can be large).
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with open(audio, "rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @contextmanager
@@ -167,35 +192,83 @@ def _write_metrics(db: sqlite3.Connection, session_id: int, figures: dict[str, f
 
 def save(report: dict, recorded_at: str | None = None, location: Path | None = None) -> int | None:
     """Keep a report; analysing the same recording again replaces its entry. Returns the session id,
-    or None for a report without a recording (a hand-written transcript), which is not kept."""
-    audio = (report.get("audio") or {}).get("path")
+    or None for a report without a recording (a hand-written transcript), which is not kept.
+
+    The recording is the one with the same content (``report["audio"]["sha256"]``) wherever it
+    was, else the one at the same path; its entry then points at where the recording is now."""
+    audio_info = report.get("audio") or {}
+    audio = audio_info.get("path")
     if not audio:
         return None
     audio = str(Path(audio).resolve())
+    digest = audio_info.get("sha256") or None
     coaching = report.get("coaching") or {}
     row = {
         "analyzed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "recorded_at": recorded_at,
         "profile": report.get("profile"),
         "audio_path": audio,
+        "audio_sha256": digest,
         "duration": report.get("duration"),
         "language": report.get("language"),
         "you": coaching.get("you"),
         "report": json.dumps(report, ensure_ascii=False, default=str),
     }
     with connect(location) as db, _transaction(db):
-        db.execute(
-            """INSERT INTO sessions (analyzed_at, recorded_at, profile, audio_path, duration, language, you, report)
-               VALUES (:analyzed_at, :recorded_at, :profile, :audio_path, :duration, :language, :you, :report)
-               ON CONFLICT (audio_path) DO UPDATE SET analyzed_at = excluded.analyzed_at,
-                 recorded_at = COALESCE(excluded.recorded_at, recorded_at), profile = excluded.profile,
-                 duration = excluded.duration, language = excluded.language, you = excluded.you,
-                 report = excluded.report""",
-            row,
-        )
-        session_id = db.execute("SELECT id FROM sessions WHERE audio_path = ?", (audio,)).fetchone()[0]
+        same = _same_recording(db, audio, digest)
+        if same is None:
+            inserted = db.execute(
+                """INSERT INTO sessions (analyzed_at, recorded_at, profile, audio_path, audio_sha256, duration,
+                     language, you, report)
+                   VALUES (:analyzed_at, :recorded_at, :profile, :audio_path, :audio_sha256, :duration,
+                     :language, :you, :report)""",
+                row,
+            ).lastrowid
+            session_id = int(inserted or 0)
+        else:
+            session_id = same
+            db.execute(
+                """UPDATE sessions SET analyzed_at = :analyzed_at,
+                     recorded_at = COALESCE(:recorded_at, recorded_at), profile = :profile,
+                     audio_path = :audio_path, audio_sha256 = COALESCE(:audio_sha256, audio_sha256),
+                     duration = :duration, language = :language, you = :you, report = :report
+                   WHERE id = :id""",
+                {**row, "id": session_id},
+            )
         _write_metrics(db, session_id, coaching.get("key_metrics") or {})
-    return int(session_id)
+    return session_id
+
+
+def _same_recording(db: sqlite3.Connection, audio: str, digest: str | None) -> int | None:
+    """The entry of this recording: by content first, else by path (an entry with no hash, or
+    with this one). Another recording's entry at this path (the file was replaced) lets go of it."""
+    if digest is not None:
+        found = db.execute("SELECT id FROM sessions WHERE audio_sha256 = ?", (digest,)).fetchone()
+        if found is not None:
+            db.execute("UPDATE sessions SET audio_path = NULL WHERE audio_path = ? AND id != ?", (audio, found[0]))
+            return int(found[0])
+    at_path = db.execute("SELECT id, audio_sha256 FROM sessions WHERE audio_path = ?", (audio,)).fetchone()
+    if at_path is None:
+        return None
+    if digest is None or at_path[1] in (None, digest):
+        return int(at_path[0])
+    db.execute("UPDATE sessions SET audio_path = NULL WHERE id = ?", (at_path[0],))
+    return None
+
+
+def delete(session_id: int, location: Path | None = None) -> None:
+    """Remove a session and its figures.
+
+    Raises:
+        HistoryError: there is no such session.
+    """
+    with connect(location) as db, _transaction(db):
+        if db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount == 0:
+            raise _unknown(session_id)
+
+
+def _unknown(session_id: int) -> HistoryError:
+    return HistoryError(f"no session {session_id} in the history; 'rehearse history' lists them")
 
 
 @dataclass(frozen=True)
@@ -203,11 +276,12 @@ class Session:
     id: int
     date: str  # when it was recorded, else when it was analysed
     profile: str | None
-    audio_path: str
+    audio_path: str | None  # None once another recording took its place at that path
     duration: float | None
     language: str | None
     you: str | None
     metrics: dict[str, float]
+    audio_sha256: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,6 +289,7 @@ class Session:
             "date": self.date,
             "profile": self.profile,
             "audio_path": self.audio_path,
+            "audio_sha256": self.audio_sha256,
             "duration": self.duration,
             "language": self.language,
             "you": self.you,
@@ -223,14 +298,27 @@ class Session:
 
 
 def sessions(
-    profile: str | None = None, last: int | None = None, location: Path | None = None
+    profile: str | None = None,
+    last: int | None = None,
+    location: Path | None = None,
+    ids: list[int] | None = None,
 ) -> list[Session]:
-    """Sessions, oldest first: the ``last`` most recent ones of ``profile`` (all when None)."""
+    """Sessions, oldest first: the ``last`` most recent ones of ``profile`` (all when None), or
+    those of ``ids`` (when given) that exist."""
+    where: list[str] = []
+    parameters: list[Any] = []
+    if profile:
+        where.append("profile = ?")
+        parameters.append(profile)
+    if ids is not None:
+        where.append(f"id IN ({', '.join('?' * len(ids))})")
+        parameters.extend(ids)
     query = (
-        "SELECT id, COALESCE(recorded_at, analyzed_at) AS date, profile, audio_path, duration, language, you "
-        "FROM sessions" + (" WHERE profile = ?" if profile else "") + " ORDER BY date DESC, id DESC"
+        "SELECT id, COALESCE(recorded_at, analyzed_at) AS date, profile, audio_path, duration, language, you, "
+        "audio_sha256 FROM sessions"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY date DESC, id DESC"
     )
-    parameters: list[Any] = [profile] if profile else []
     if last is not None:
         query += " LIMIT ?"
         parameters.append(last)
@@ -249,6 +337,7 @@ def sessions(
             language=row[5],
             you=row[6],
             metrics=figures.get(row[0], {}),
+            audio_sha256=row[7],
         )
         for row in reversed(rows)
     ]
@@ -259,7 +348,7 @@ def report(session_id: int, location: Path | None = None) -> dict:
     with connect(location) as db:
         row = db.execute("SELECT report FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None:
-        raise HistoryError(f"no session {session_id} in the history; 'rehearse history' lists them")
+        raise _unknown(session_id)
     return dict(json.loads(row[0]))
 
 
@@ -280,6 +369,8 @@ def progress(
         low, high, _ = (targets or {}).get(name, (None, None, ""))
         figures[name] = {
             "values": values,
+            # Sessions without this figure: not measured, or not knowing which speaker was you.
+            "missing": [s.id for s, v in zip(found, values) if v is None],
             "min": low,
             "max": high,
             "trend": _trend(known[0], known[-1], low, high) if len(known) > 1 else "new",
@@ -289,6 +380,42 @@ def progress(
         "sessions": [{"id": s.id, "date": s.date, "audio_path": s.audio_path} for s in found],
         "metrics": figures,
     }
+
+
+def compare(
+    first_id: int,
+    second_id: int,
+    targets: dict[str, Target] | None = None,
+    location: Path | None = None,
+) -> dict[str, Any]:
+    """Two sessions side by side: each key figure of both, the change, and whether it moved
+    towards the target (``verdict`` as :func:`progress` names trends; "missing" when a session
+    lacks the figure).
+
+    Raises:
+        HistoryError: either session is not in the history.
+    """
+    found = {s.id: s for s in sessions(location=location, ids=[first_id, second_id])}
+    for session_id in (first_id, second_id):
+        if session_id not in found:
+            raise _unknown(session_id)
+    first, second = found[first_id], found[second_id]
+    figures: dict[str, dict[str, Any]] = {}
+    for name in scorecard.KEY_METRICS:
+        before, after = first.metrics.get(name), second.metrics.get(name)
+        if before is None and after is None:
+            continue
+        low, high, _ = (targets or {}).get(name, (None, None, ""))
+        both = before is not None and after is not None
+        figures[name] = {
+            "first": before,
+            "second": after,
+            "change": after - before if both else None,  # type: ignore[operator]
+            "min": low,
+            "max": high,
+            "verdict": _trend(before, after, low, high) if both else "missing",  # type: ignore[arg-type]
+        }
+    return {"first": first.to_dict(), "second": second.to_dict(), "metrics": figures}
 
 
 def _trend(first: float, latest: float, low: float | None, high: float | None) -> str:

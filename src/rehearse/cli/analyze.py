@@ -30,6 +30,24 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     return code
 
 
+class RendererChoice(click.Choice):
+    """The report formats of the installed renderers, plugins' included: read when needed (for
+    --help or a check), since plugins load after this module is imported."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from rehearse import plugins
+
+        return tuple(plugins.renderers())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
+
+
 @cli.command()
 @click.argument("audio", required=False, type=click.Path(path_type=Path))
 @click.option(
@@ -71,8 +89,8 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     "--format",
     "-f",
     "format_",
-    metavar="NAME",
-    help="Report format: terminal (default), markdown, json. Default: from -o's extension.",
+    type=RendererChoice(),
+    help="Report format (plugins may add others). Default: from -o's extension, else terminal.",
 )
 @click.option(
     "--output",
@@ -124,7 +142,13 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
     help="The situation practised; sets the targets you are judged against. "
     "Default: the one stored with the recording or report, else general targets.",
 )
-@click.option("--no-save", is_flag=True, help="Do not keep this session in your history.")
+@click.option("--no-save", is_flag=True, help="Do not keep this session (of a recording) in your history.")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Keep this session in your history even though it is a --transcript re-run or a --set "
+    "experiment (those are not kept otherwise).",
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -144,6 +168,7 @@ def analyze(
     me: str | None,
     profile: str | None,
     no_save: bool,
+    save: bool,
 ) -> None:
     """Analyze a recorded interview and print a feedback report.
 
@@ -170,7 +195,9 @@ def analyze(
     With --profile (job-interview, informational, reverse, client-discovery) your
     figures are judged against that situation's targets, and the top three things
     to change come first. Each session is kept in your history ('rehearse
-    history', 'rehearse progress') unless --no-save.
+    history', 'rehearse progress') unless --no-save; a --transcript re-run or a --set
+    experiment is kept only with --save (a recording is known by its content: the
+    same audio analysed from another folder updates its entry).
 
     \b
     Examples:
@@ -179,8 +206,9 @@ def analyze(
       rehearse analyze memo.m4a --speakers 2 --format rttm -o memo.rttm
       rehearse analyze --transcript report.json --set monologues.threshold=60
 
-    Exit status: 0 when the report was produced, 1 on an error, 3 when an analyzer
-    failed (its section says why; the rest of the report is there).
+    Exit status: 0 when the report was produced, 1 on an error, 2 on a wrong command
+    line (an unknown option, a missing or invalid value), 3 when an analyzer failed
+    (its section says why; the rest of the report is there).
     """
     from rehearse import config, pipeline, plugins
     from rehearse import report as report_module
@@ -189,6 +217,10 @@ def analyze(
 
     if (audio is None) == (transcript is None):
         raise click.UsageError("give either an AUDIO file or --transcript FILE.json")
+    if transcript is not None and speakers is not None:
+        raise click.UsageError("--speakers applies to a recording, not to --transcript (its speakers are given)")
+    if save and no_save:
+        raise click.UsageError("--save and --no-save contradict each other; give one")
     renderer = _pick_renderer(plugins.renderers(), format_, output)
     if output is not None:
         _check_writable(output)
@@ -199,6 +231,7 @@ def analyze(
     # Fail fast, before the long part; each source named in its own errors.
     analysis.parse_settings(from_file, found, origin=f"{where}:")
     analysis.parse_settings(settings, found)
+    settings_given = bool(settings)
     settings = (*from_file, *settings)  # the command line wins
     coach.targets(profile, config_file, where)
     options = pipeline.Options(
@@ -232,8 +265,9 @@ def analyze(
         _ask_who_is_me(conversation, options, lang)
     with progress_bars() as progress:
         result = pipeline.analyze(conversation, options, progress)
-    if not no_save:
-        _keep(result, audio, config_file, where, lang)
+    # A re-run or an experiment would overwrite the real session's figures: kept only when asked.
+    if save or not (no_save or transcript is not None or settings_given):
+        _keep(result, audio, transcript, config_file, where, lang)
     failed = [name for name, section in result["analyzers"].items() if section.get("error")]
     if not ctx.obj["debug"]:
         for name in failed:
@@ -290,7 +324,9 @@ def _write(output: Path, text: str) -> None:
         raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
-def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | None, lang: str) -> None:
+def _keep(
+    result: dict, audio: Path | None, transcript: Path | None, config_file: dict, where: Path | None, lang: str
+) -> None:
     """Save the session in the history and add the progress so far to the report; a history that
     cannot be used costs a warning, never the report."""
     from rehearse import history
@@ -298,6 +334,10 @@ def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | Non
     from rehearse.recording import sidecar
 
     recorded_at = sidecar.read(audio).get("started") if audio else None
+    if isinstance(result.get("audio"), dict):
+        digest = _content_hash(audio, transcript, result["audio"].get("path"))
+        if digest:
+            result["audio"]["sha256"] = digest
     try:
         if history.save(result, recorded_at) is None:
             return
@@ -305,6 +345,30 @@ def _keep(result: dict, audio: Path | None, config_file: dict, where: Path | Non
         result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
     except history.HistoryError as exc:
         click.echo(tr(lang, "Warning: not saved to your history: {problem}", problem=exc), err=True)
+
+
+def _content_hash(audio: Path | None, transcript: Path | None, recorded: str | None) -> str | None:
+    """What identifies the recording in the history: the hash of the audio analysed; for a saved
+    report, the hash it kept, else that of the recording it names if it is still there."""
+    import json
+
+    from rehearse import history
+
+    candidate = audio
+    if transcript is not None:
+        try:
+            kept = (json.loads(transcript.read_text(encoding="utf-8")).get("audio") or {}).get("sha256")
+        except (OSError, ValueError, AttributeError):
+            kept = None
+        if isinstance(kept, str) and kept:
+            return kept
+        candidate = Path(recorded) if recorded else None
+    if candidate is None or not candidate.is_file():
+        return None
+    try:
+        return history.content_hash(candidate)
+    except OSError:
+        return None
 
 
 def _ask_who_is_me(conversation, options, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -366,7 +430,4 @@ def _pick_renderer(renderers: dict, format_: str | None, output: Path | None):  
             raise click.UsageError(
                 f"cannot tell the format from {output.name!r}; add --format ({', '.join(renderers)})"
             )
-    format_ = format_ or "terminal"
-    if format_ not in renderers:
-        raise click.UsageError(f"unknown --format {format_!r}; choose from {', '.join(renderers)}")
-    return renderers[format_]
+    return renderers[format_ or "terminal"]
