@@ -26,9 +26,20 @@ def run_cli(
     )
 
 
+WHO_IS_YOU = (b"You are", "Vous êtes".encode())
+
+
 def on_a_terminal(*args: str, answer: bytes = b"\n", columns: int = 200) -> str:
     """What a person sees running rehearse in a real pseudo-terminal ``columns`` wide, giving
     ``answer`` to the "which speaker is you" question (in either language) if it is asked."""
+    return run_on_a_terminal(*args, answer=answer, asked=WHO_IS_YOU, columns=columns)[0]
+
+
+def run_on_a_terminal(
+    *args: str, answer: bytes, asked: tuple[bytes, ...], columns: int = 200
+) -> tuple[str, int]:
+    """rehearse in a real pseudo-terminal ``columns`` wide, giving ``answer`` the first time
+    it shows one of ``asked``: what it showed, and its exit status."""
     import fcntl
     import os
     import pty
@@ -47,7 +58,7 @@ def on_a_terminal(*args: str, answer: bytes = b"\n", columns: int = 200) -> str:
             [sys.executable, "-m", "rehearse", *args],
             {**environment, "TERM": "xterm-256color"},
         )
-    seen, asked = b"", False
+    seen, answered = b"", False
     while select.select([fd], [], [], 30)[0]:
         try:
             chunk = os.read(fd, 4096)
@@ -56,11 +67,11 @@ def on_a_terminal(*args: str, answer: bytes = b"\n", columns: int = 200) -> str:
         if not chunk:
             break
         seen += chunk
-        if not asked and (b"You are" in seen or "Vous êtes".encode() in seen):
+        if not answered and any(prompt in seen for prompt in asked):
             os.write(fd, answer)
-            asked = True
-    os.waitpid(pid, 0)
-    return seen.decode("utf-8", "replace").replace("\r\n", "\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    return seen.decode("utf-8", "replace").replace("\r\n", "\n"), os.waitstatus_to_exitcode(status)
 
 
 def truth(name: str) -> dict:

@@ -6,7 +6,7 @@ import wave
 import numpy as np
 import pytest
 
-from conftest import on_a_terminal, run_cli
+from conftest import ROOT, on_a_terminal, run_cli
 
 MINIMAL = {
     "speakers": ["Alice", "Bob"],
@@ -115,7 +115,7 @@ def test_malformed_transcripts(tmp_path, data, fragment):
         (["analyze", "x.wav", "--language", "klingon"], "not a language Whisper knows"),
         (["analyze", "x.wav", "--set", "monologues.threshold=abc"], "monologues.threshold=abc"),
         (["analyze", "x.wav", "-o", "report.docx"], "cannot tell the format from 'report.docx'"),
-        (["analyze", "x.wav", "--format", "pdf"], "unknown --format 'pdf'; choose from terminal, markdown, json, html"),
+        (["analyze", "x.wav", "--format", "pdf"], "'pdf' is not one of 'terminal', 'markdown', 'json'"),
         (["analyze", "x.wav", "--model", "/no/such/model"], "not a model directory"),
     ],
 )
@@ -270,8 +270,6 @@ def test_speakers_cannot_apply_to_a_transcript(write_json):
 
 
 def test_exit_codes_are_those_the_readme_documents(write_json, tmp_path):
-    from conftest import ROOT
-
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     documented = (
         "Exit status: 0 when the report was produced (including \"no speech found\"), 1 on an error "
@@ -288,3 +286,24 @@ def test_exit_codes_are_those_the_readme_documents(write_json, tmp_path):
         result = run_cli(*wrong)
         assert result.returncode == 2, (wrong, result.returncode, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_recover_on_a_fresh_install_has_nothing_to_repair(private_data_dir):
+    assert not (private_data_dir / "sessions").exists()
+    result = run_cli("record", "--recover")
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to repair" in result.stdout
+
+
+def test_help_readme_and_next_steps_agree():
+    """What the help, the README and the messages promise is what rehearse does."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    voice_help = run_cli("voice", "--help").stdout
+    enroll_default = re.search(r"default:\s*([\d.]+)", run_cli("voice", "enroll", "--help").stdout)
+    seconds = f"~{float(enroll_default.group(1)):.0f} s"
+    assert seconds in voice_help and seconds in readme, seconds
+    # plugin new's next step must work in a fresh venv: the generated tests need the test extra.
+    plugin_help = run_cli("plugin", "new", "--help").stdout
+    assert 'pip install -e ".[test]"' in plugin_help

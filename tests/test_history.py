@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_on_a_terminal
 from rehearse import history
 
 BASE = {
@@ -244,7 +244,12 @@ def test_a_recording_is_known_by_its_content_wherever_it_is(tmp_path):
 def test_a_saved_report_keeps_the_content_hash(write_json, tmp_path):
     # Where the recording is gone, a re-run with --save finds its entry by the hash the report kept.
     data = json.loads(json.dumps(BASE))
-    data["audio"] = {"path": str(tmp_path / "gone.wav"), "duration": 60.0, "channels": 2, "sample_rate": 16000}
+    data["audio"] = {
+        "path": str(tmp_path / "gone.wav"),
+        "duration": 60.0,
+        "channels": 2,
+        "sample_rate": 16000,
+    }
     data["audio"]["sha256"] = "ab" * 32
     analyze(str(write_json(data, "a.json")))
     data["audio"]["path"] = str(tmp_path / "elsewhere.wav")
@@ -294,33 +299,15 @@ def test_delete_removes_a_session_and_refuses_an_unknown_one(write_json, tmp_pat
     assert json.loads(run_cli("progress", "--json").stdout)["sessions"][0]["id"] == second["id"]
     unknown = run_cli("history", "--delete", "999", "--yes")
     assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
-    assert unknown.stderr.strip().splitlines() == ["Error: no session 999 in the history; 'rehearse history' lists them"]
+    assert unknown.stderr.strip().splitlines() == [
+        "Error: no session 999 in the history; 'rehearse history' lists them"
+    ]
     assert run_cli("history", "--delete", "1", "--json").returncode == 2
 
 
 def in_a_terminal(*args: str, answer: bytes) -> tuple[str, int]:
-    """rehearse in a real pseudo-terminal, answering its first question; what it showed and its status."""
-    import pty
-    import select
-    import sys
-
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.executable, [sys.executable, "-m", "rehearse", *args])
-    seen, answered = b"", False
-    while select.select([fd], [], [], 30)[0]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"[y/N]" in seen:
-            os.write(fd, answer)
-            answered = True
-    _, status = os.waitpid(pid, 0)
-    return seen.decode("utf-8", "replace"), os.waitstatus_to_exitcode(status)
+    """rehearse in a real pseudo-terminal, answering its yes/no question; what it showed and its status."""
+    return run_on_a_terminal(*args, answer=answer, asked=(b"[y/N]",))
 
 
 def test_delete_asks_first_on_a_terminal(write_json, tmp_path):
@@ -371,7 +358,10 @@ def test_compare_two_sessions(write_json, tmp_path):
     lines = text.stdout.splitlines()
     assert max(len(line) for line in lines) <= 60, lines
     assert "Your longest turn (target ≤ 2 min 30 s)" in lines
-    assert any("A 3 min 20 s → B 1 min" in line and "−2 min 20 s" in line and "closer to target" in line for line in lines)
+    assert any(
+        "A 3 min 20 s → B 1 min" in line and "−2 min 20 s" in line and "closer to target" in line
+        for line in lines
+    )
     french = run_cli("compare", str(a), str(b), "--lang", "fr").stdout
     assert "plus proche de l’objectif" in french or "plus proche de l'objectif" in french
     unknown = run_cli("compare", str(a), "404")
@@ -383,12 +373,21 @@ def test_compare_two_sessions(write_json, tmp_path):
 def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
     asks = json.loads(json.dumps(BASE))
     asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
-    asks["audio"] = {"path": str(tmp_path / "asks.wav"), "duration": 80.0, "channels": 2, "sample_rate": 16000}
+    asks["audio"] = {
+        "path": str(tmp_path / "asks.wav"),
+        "duration": 80.0,
+        "channels": 2,
+        "sample_rate": 16000,
+    }
     analyze(str(write_json(asks, "asks.json")))
     analyze(session_file(write_json, tmp_path, "silent", 30.0))  # asks nothing: no open-question share
     a, b = (s["id"] for s in listed_sessions())
     found = json.loads(run_cli("compare", str(a), str(b), "--json").stdout)
-    assert found["metrics"]["open_share"] == {**found["metrics"]["open_share"], "second": None, "verdict": "missing"}
+    assert found["metrics"]["open_share"] == {
+        **found["metrics"]["open_share"],
+        "second": None,
+        "verdict": "missing",
+    }
     text = run_cli("compare", str(a), str(b), "--lang", "en").stdout
     assert "not measured in B" in text
 
@@ -396,7 +395,12 @@ def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
 def test_progress_marks_sessions_without_a_figure(write_json, tmp_path):
     asks = json.loads(json.dumps(BASE))
     asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
-    asks["audio"] = {"path": str(tmp_path / "asks.wav"), "duration": 80.0, "channels": 2, "sample_rate": 16000}
+    asks["audio"] = {
+        "path": str(tmp_path / "asks.wav"),
+        "duration": 80.0,
+        "channels": 2,
+        "sample_rate": 16000,
+    }
     analyze(session_file(write_json, tmp_path, "silent", 30.0))
     analyze(str(write_json(asks, "asks.json")))
     found = json.loads(run_cli("progress", "--json").stdout)

@@ -6,7 +6,8 @@ import csv
 import io
 import sys
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -16,6 +17,8 @@ from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
 from rehearse.renderers.base import printable
 from rehearse.renderers.json import dumps
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # The listing's columns and how each is aligned and padded; the recording's path takes what is left.
 COLUMNS = (
@@ -29,21 +32,24 @@ COLUMNS = (
 )
 
 
+def lang_option(what: str) -> Callable[[F], F]:
+    """``--lang``: the language of this command's output (``what`` it prints)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        help=f"Language of the {what}. Default: French when your locale is, else English.",
+    )
+
+
 @cli.command(name="history")
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), help="Only the sessions of this situation.")
 @click.option("--last", type=click.IntRange(1), metavar="N", help="Only the N most recent sessions.")
 @click.option("--show", "show_id", type=int, metavar="ID", help="Print the full JSON report of session ID.")
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
-@click.option(
-    "--csv", "csv_", is_flag=True, help="Print as CSV (one row per session, with its key figures)."
-)
+@click.option("--csv", "csv_", is_flag=True, help="Print as CSV (one row per session, with its key figures).")
 @click.option("--delete", "delete_id", type=int, metavar="ID", help="Remove session ID from the history.")
 @click.option("--yes", "-y", is_flag=True, help="With --delete: do not ask for confirmation.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "fr"]),
-    help="Language of the listing. Default: French when your locale is, else English.",
-)
+@lang_option("listing")
 def history_command(
     profile: str | None,
     last: int | None,
@@ -174,11 +180,7 @@ def _no_sessions(lang: str) -> str:
     help="How many recent sessions to compare.",
 )
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "fr"]),
-    help="Language of the listing. Default: French when your locale is, else English.",
-)
+@lang_option("listing")
 def progress_command(profile: str | None, last: int, json_: bool, lang: str | None) -> None:
     """Show how your key figures moved over your last sessions.
 
@@ -292,11 +294,7 @@ WIDTH = 60
     help="Judge against this situation's targets. Default: B's situation.",
 )
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "fr"]),
-    help="Language of the comparison. Default: French when your locale is, else English.",
-)
+@lang_option("comparison")
 def compare_command(first: int, second: int, profile: str | None, json_: bool, lang: str | None) -> None:
     """Compare two sessions side by side: each key figure in A and in B, the change,
     and whether B is closer to the situation's target or further from it.
@@ -353,12 +351,16 @@ def _comparison(found: dict[str, Any], lang: str) -> list[str]:
         lines.append("")
         heading = label if target == "—" else f"{label} ({tr(lang, 'target {target}', target=target)})"
         lines += textwrap.wrap(heading, WIDTH, subsequent_indent="  ")
-        values = f"A {figure_text(figure['first'], unit, lang)} → B {figure_text(figure['second'], unit, lang)}"
+        values = (
+            f"A {figure_text(figure['first'], unit, lang)} → B {figure_text(figure['second'], unit, lang)}"
+        )
         if figure["verdict"] == "missing":
             which = "A" if figure["first"] is None else "B"
             verdict = tr(lang, "not measured in {session}", session=which)
             detail = f"{values}  {verdict}"
         else:
-            detail = f"{values}  {_change(figure['change'], unit, lang)}  {trend_text(figure['verdict'], lang)}"
+            detail = (
+                f"{values}  {_change(figure['change'], unit, lang)}  {trend_text(figure['verdict'], lang)}"
+            )
         lines += textwrap.wrap(detail, WIDTH, initial_indent="  ", subsequent_indent="    ")
     return lines

@@ -105,10 +105,10 @@ def new(package: str, directory: Path) -> None:
     your idea), a passing test, a README and a pyproject.toml with the entry point.
     \b
       rehearse plugin new rehearse-star
-      cd rehearse-star && pip install -e . && pytest
+      cd rehearse-star && pip install -e ".[test]" && pytest
       rehearse analyze --transcript report.json      # your section is in the report
     """
     from rehearse import scaffold
 
     target = scaffold.create(package, directory)
-    click.echo(f"Created {target}/ — next: cd {target} && pip install -e . && pytest")
+    click.echo(f'Created {target}/ — next: cd {target} && pip install -e ".[test]" && pytest')

@@ -116,7 +116,7 @@ def record(
     from rehearse.recording import capture, session, wav
 
     if recover_target is not None:
-        _recover(Path(recover_target) if recover_target else session.sessions_dir())
+        _recover(Path(recover_target) if recover_target else None)
         return
     if len(device_names) > 2:
         raise click.UsageError("--device at most twice (one person per mic)")
@@ -207,10 +207,15 @@ def record(
         ctx.invoke(analyze_command, audio=path, language=lang, profile=profile)
 
 
-def _recover(target: Path) -> None:
+def _recover(named: Path | None) -> None:
+    """Repair what a crash left in ``named``, or in the sessions folder."""
     from rehearse.recording import session
 
     lang = user_language()
+    target = named or session.sessions_dir()
+    if named is None and not target.exists():  # a fresh install: nothing was ever recorded
+        click.echo(tr(lang, "Nothing to repair: every recording is complete."))
+        return
     repaired = session.repair_unfinished(target)
     for audio, seconds in repaired:
         click.echo(

@@ -21,7 +21,7 @@ def voice() -> None:
     """Your voice print: how rehearse knows which speaker is you.
 
     \b
-    rehearse voice enroll                 speak for ~10 s into the microphone
+    rehearse voice enroll                 speak for ~12 s into the microphone
     rehearse voice enroll --from me.m4a   or take a recording of you alone
     rehearse voice show                   what is stored, and where
     rehearse voice forget                 delete it

@@ -70,7 +70,7 @@ def enroll(samples: np.ndarray, source: str) -> VoicePrint:
     seconds = len(said) / audio.SAMPLE_RATE
     if seconds < MIN_SPEECH_SECONDS:
         raise VoicePrintError(
-            f"only {seconds:.1f} s of speech heard; speak for about 10 s "
+            f"only {seconds:.1f} s of speech heard; speak for about 12 s "
             f"(at least {MIN_SPEECH_SECONDS:.0f} s) to make a voice print"
         )
     created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()

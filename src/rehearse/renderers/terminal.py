@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import sys
 from typing import TYPE_CHECKING
 
 from rehearse.hookspecs import hookimpl
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
 BAR_WIDTH = 30  # at most: it shrinks on a narrow terminal
 NARROWEST, WIDEST = 40, 200
 NO_BREAK = "\u00a0"
-# Without a terminal to measure (a file, a pipe), the width of a page.
-UNMEASURED_WIDTH = 100
+# Printed to a file or a pipe: a line per item, left for the reader's own tool to wrap.
+UNWRAPPED = 10_000
 # The terminal stays a summary; the other formats list every moment.
 MOMENTS_SHOWN = 5
 
@@ -48,11 +49,15 @@ class TerminalRenderer(Renderer):
     extensions = (".txt",)
 
     def render(self, report: dict, *, color: bool = False, width: int | None = None) -> str:
-        """The report for a terminal ``width`` columns wide (default: the one rehearse runs in)."""
+        """The report for a terminal ``width`` columns wide (default: the one rehearse prints to,
+        or no wrapping when it prints to a file or a pipe)."""
         from rich.console import Console
         from rich.text import Text
 
-        width = min(max(width or shutil.get_terminal_size((UNMEASURED_WIDTH, 24)).columns, NARROWEST), WIDEST)
+        if width is None and not sys.stdout.isatty():
+            width = UNWRAPPED
+        else:
+            width = min(max(width or shutil.get_terminal_size().columns, NARROWEST), WIDEST)
         out = io.StringIO()
         console = Console(
             file=out,
