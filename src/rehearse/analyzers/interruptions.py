@@ -24,7 +24,9 @@ from rehearse.hookspecs import hookimpl
 from rehearse.i18n import N_, clock, separated, tr
 from rehearse.language import lexicon
 
-KINDS = {"successful": N_("successful"), "unsuccessful": N_("unsuccessful")}
+# Said plainly in the report ("successful" is the literature's word, jargon to a job seeker);
+# the JSON keeps the literature's.
+KINDS = {"successful": N_("took the floor"), "unsuccessful": N_("the other kept talking")}
 
 
 class SpeakerInterruptions(TypedDict):

@@ -348,8 +348,8 @@ def _timeline(report: dict, labels: dict[str, str], shades: dict[str, int], lang
 # What a question's or an interruption's tooltip on the timeline says, by the kind its analyzer gave.
 QUESTION_TIPS = {"open": N_("open question: {text}"), "closed": N_("closed question: {text}")}
 INTERRUPTION_TIPS = {
-    "successful": N_("successful interruption: {text}"),
-    "unsuccessful": N_("unsuccessful interruption: {text}"),
+    "successful": N_("cut in and took the floor: {text}"),
+    "unsuccessful": N_("cut in, the other kept talking: {text}"),
 }
 OTHER_TIP = N_("{kind}: {text}")  # a kind a newer or altered report names
 
