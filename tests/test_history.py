@@ -370,7 +370,8 @@ def test_compare_two_sessions(write_json, tmp_path):
     ]
 
 
-def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
+def asking_session(write_json, tmp_path) -> str:
+    """A saved session in which the user asks an open question (BASE asks none)."""
     asks = json.loads(json.dumps(BASE))
     asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
     asks["audio"] = {
@@ -379,7 +380,11 @@ def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
         "channels": 2,
         "sample_rate": 16000,
     }
-    analyze(str(write_json(asks, "asks.json")))
+    return str(write_json(asks, "asks.json"))
+
+
+def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
+    analyze(asking_session(write_json, tmp_path))
     analyze(session_file(write_json, tmp_path, "silent", 30.0))  # asks nothing: no open-question share
     a, b = (s["id"] for s in listed_sessions())
     found = json.loads(run_cli("compare", str(a), str(b), "--json").stdout)
@@ -393,16 +398,8 @@ def test_compare_says_when_a_session_lacks_a_figure(write_json, tmp_path):
 
 
 def test_progress_marks_sessions_without_a_figure(write_json, tmp_path):
-    asks = json.loads(json.dumps(BASE))
-    asks["turns"].append({"speaker": "S1", "start": 54, "end": 57, "text": "What does the team work on?"})
-    asks["audio"] = {
-        "path": str(tmp_path / "asks.wav"),
-        "duration": 80.0,
-        "channels": 2,
-        "sample_rate": 16000,
-    }
     analyze(session_file(write_json, tmp_path, "silent", 30.0))
-    analyze(str(write_json(asks, "asks.json")))
+    analyze(asking_session(write_json, tmp_path))
     found = json.loads(run_cli("progress", "--json").stdout)
     first = found["sessions"][0]["id"]
     assert found["metrics"]["open_share"]["missing"] == [first]
