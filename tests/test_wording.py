@@ -55,7 +55,12 @@ BROKEN = [
 # French puts 0 and 1 in the singular; these words end in s in the singular too.
 INVARIABLE = "vous|fois|mois|pas|plus|dans|sous|sans|près|temps|avis|cas|jours?"
 BROKEN_EN = [r"\b1 (?!min\b)[a-z]{2,}s\b"]  # "1 questions", "1 fillers"
-BROKEN_FR = [rf"\b[01] (?!(?:{INVARIABLE})\b)[a-zé]{{2,}}s\b", r"\bVous's\b", r"\bVous attend\b"]
+BROKEN_FR = [
+    rf"\b[01] (?!(?:{INVARIABLE})\b)[a-zé]{{2,}}s\b",
+    r"\bVous's\b",
+    r"\bVous attend\b",
+    r"\b\d+\.\d+ ?(?:s|/min)\b",  # French writes 4,5 s
+]
 # Words of one language that have no business in a report in the other.
 ENGLISH = re.compile(
     r"\b(?:the|and|your|you|with|target|(?<!Microsoft )speaker|speakers|talked|interrupted|questions you|words/min|"

@@ -123,11 +123,11 @@ def figure_text(value: float | None, unit: str, lang: str) -> str:
     if unit == "share":
         return percent(value, lang)
     if unit == "seconds":
-        return duration(value) if value >= 1 else f"{value:.1f} s"
+        return duration(value) if value >= 1 else f"{tenths(value, lang)} s"
     if unit == "wpm":
         return tr(lang, "{value} words/min", value=_decimal(value, "0", lang))
     if unit == "per_minute":
-        return f"{_decimal(value, '0.0', lang)}/min"
+        return f"{tenths(value, lang)}/min"
     return _decimal(value, "#,##0.##", lang)
 
 
@@ -144,6 +144,11 @@ def target_text(low: float | None, high: float | None, unit: str, lang: str) -> 
     if high is not None:
         return f"≤ {figure_text(high, unit, lang)}"
     return "—"
+
+
+def tenths(value: float, lang: str) -> str:
+    """A figure to one decimal, as ``lang`` writes it: 4.5 / 4,5."""
+    return _decimal(value, "0.0", lang)
 
 
 def _decimal(value: float, pattern: str, lang: str) -> str:

@@ -22,7 +22,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separ
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, Turn, own_text
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, duration, ntr, tr
+from rehearse.i18n import N_, duration, ntr, tenths, tr
 from rehearse.language import lexicon
 from rehearse.language.questions import Asked as Question
 from rehearse.language.questions import find as find_questions
@@ -207,7 +207,7 @@ class Asked(Analyzer):
                 lang,
                 "{summary}; answers started after {median} s (median), longest pause {longest}",
                 summary=result["summary"],
-                median=f"{median([i['latency'] for i in items]):.1f}",
+                median=tenths(median([i['latency'] for i in items]), lang),
                 longest=duration(slowest["latency"]),
             )
         return result

@@ -14,7 +14,7 @@ from rehearse.analyzers.base import Analyzer, Figure, Option, Section, figure_la
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, ntr, percent, separated, tr
+from rehearse.i18n import N_, ntr, percent, separated, tenths, tr
 from rehearse.language import lexicon
 
 
@@ -86,7 +86,7 @@ class Fillers(Analyzer):
                     v["count"],
                     who=named[s],
                     share=percent(v["share"], lang),
-                    rate=f"{v['per_minute']:.1f}",
+                    rate=tenths(v['per_minute'], lang),
                 )
                 + (f" ({_top(v)})" if v["top"] else "")
                 for s, v in by_speaker.items()

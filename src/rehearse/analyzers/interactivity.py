@@ -11,7 +11,7 @@ from typing import Any
 from rehearse.analyzers.base import Analyzer, Figure, Option, Section, not_separated
 from rehearse.conversation import Conversation
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, duration, ntr, tr
+from rehearse.i18n import N_, clock, duration, ntr, tenths, tr
 
 
 class InteractivitySection(Section, total=False):
@@ -68,7 +68,7 @@ class Interactivity(Analyzer):
                 "{count} floor switch, {rate} a minute; longest stretch without one {length} from {time}",
                 "{count} floor switches, {rate} a minute; longest stretch without one {length} from {time}",
                 len(switches),
-                rate=f"{per_minute:.1f}",
+                rate=tenths(per_minute, lang),
                 length=duration(longest),
                 time=clock(longest_at),
             ),
@@ -80,7 +80,7 @@ class Interactivity(Analyzer):
                     lang,
                     "The floor changed hands only {rate} times a minute. Make it a conversation: "
                     "shorter answers that end on a question or a check-in.",
-                    rate=f"{per_minute:.1f}",
+                    rate=tenths(per_minute, lang),
                 )
             )
         return result

@@ -26,7 +26,7 @@ from rehearse.analyzers.base import (
 from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, join_words
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, duration, separated, tr
+from rehearse.i18n import N_, duration, separated, tenths, tr
 
 
 class SpeakerPatience(TypedDict):
@@ -140,7 +140,7 @@ class Patience(Analyzer):
                     tr(
                         lang,
                         "You wait {median} s (median) before taking the floor, cut in quickly {quick}×",
-                        **_waits(v),
+                        **_waits(v, lang),
                     ),
                     unsure[s],
                 )
@@ -149,7 +149,7 @@ class Patience(Analyzer):
                     lang,
                     "{who} waits {median} s (median) before taking the floor, cut in quickly {quick}×",
                     who=named[s],
-                    **_waits(v),
+                    **_waits(v, lang),
                 )
                 for s, v in by_speaker.items()
                 if v["median"] is not None
@@ -162,14 +162,14 @@ class Patience(Analyzer):
                     tr(
                         lang,
                         "You usually took the floor {pause} after the other stopped.",
-                        pause=marked(f"{v['median']:.1f} s", unsure[speaker]),
+                        pause=marked(f"{tenths(v['median'], lang)} s", unsure[speaker]),
                     )
                     if speaker == you
                     else tr(
                         lang,
                         "{who} usually took the floor {median} s after the other stopped.",
                         who=named[speaker],
-                        median=f"{v['median']:.1f}",
+                        median=tenths(v['median'], lang),
                     )
                 )
                 result["advice"].append(
@@ -183,8 +183,10 @@ class Patience(Analyzer):
         return result
 
 
-def _waits(v: SpeakerPatience) -> dict[str, str]:
-    return {"median": f"{v['median']:.1f}", "quick": str(v["quick"])}
+def _waits(v: SpeakerPatience, lang: str) -> dict[str, str]:
+    median = v["median"]
+    assert median is not None  # only the speakers who took the floor are described
+    return {"median": tenths(median, lang), "quick": str(v["quick"])}
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from rehearse.cli.analyze import analyze as analyze_command
 from rehearse.cli.app import cli
 from rehearse.cli.ui import live_levels
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.i18n import ntr, tr, user_language
+from rehearse.i18n import ntr, tenths, tr, user_language
 from rehearse.renderers.base import printable
 
 
@@ -192,7 +192,7 @@ def record(
         "Saved {path} ({seconds} s, {count} channels, {rate} Hz).",
         info.channels,
         path=path,
-        seconds=f"{info.duration:.1f}",
+        seconds=tenths(info.duration, speaks),
         rate=info.sample_rate,
     )
     if info.overflows:
@@ -219,7 +219,7 @@ def _recover(named: Path | None) -> None:
     repaired = session.repair_unfinished(target)
     for audio, seconds in repaired:
         click.echo(
-            printable(tr(lang, "Repaired {path}: {seconds} s of audio", path=audio, seconds=f"{seconds:.1f}"))
+            printable(tr(lang, "Repaired {path}: {seconds} s of audio", path=audio, seconds=tenths(seconds, lang)))
         )
     if not repaired:
         click.echo(tr(lang, "Nothing to repair: every recording is complete."))

@@ -9,7 +9,7 @@ import click
 
 from rehearse.cli.app import cli
 from rehearse.cli.ui import progress_bars
-from rehearse.i18n import tr, user_language
+from rehearse.i18n import tenths, tr, user_language
 from rehearse.renderers.base import printable
 
 if TYPE_CHECKING:
@@ -75,12 +75,13 @@ def enroll(source: Path | None, seconds: float, device: str | None) -> None:
         origin = "microphone"
     print_ = voiceprint.enroll(samples, origin)
     where = voiceprint.save(print_)
+    speaks = user_language()
     click.echo(
         tr(
-            user_language(),
+            speaks,
             "Voice print saved to {path} ({seconds} s of speech heard).",
             path=where,
-            seconds=f"{print_.speech_seconds:.1f}",
+            seconds=tenths(print_.speech_seconds, speaks),
         )
     )
 
@@ -114,7 +115,7 @@ def show(as_json: bool) -> None:
             "made {date} from {source}, {seconds} s of speech",
             date=print_.created,
             source=print_.source,
-            seconds=f"{print_.speech_seconds:.1f}",
+            seconds=tenths(print_.speech_seconds, lang),
         )
         click.echo(printable(f"  {made}"))
 
