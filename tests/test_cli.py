@@ -307,3 +307,35 @@ def test_help_readme_and_next_steps_agree():
     # plugin new's next step must work in a fresh venv: the generated tests need the test extra.
     plugin_help = run_cli("plugin", "new", "--help").stdout
     assert 'pip install -e ".[test]"' in plugin_help
+
+
+def test_every_readme_example_uses_commands_and_options_that_exist():
+    """Each command line the README shows names a real command, with options its --help lists and
+    choices those options accept: the examples can be run as written."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = [
+        line.split("  #")[0].strip()
+        for line in readme.splitlines()
+        if re.match(r"^ {4}rehearse \w", line) and " | " not in line.split("  #")[0]
+    ]
+    assert len(examples) >= 25, examples
+    helps: dict[tuple[str, ...], str] = {}
+    for example in examples:
+        words = shlex.split(example)[1:]
+        command: tuple[str, ...] = ()
+        for word in words:  # the longest run of words that --help accepts as a command
+            candidate = (*command, word)
+            if not word.isalpha() or run_cli(*candidate, "--help").returncode != 0:
+                break
+            command = candidate
+        assert command, example
+        shown = helps.setdefault(command, run_cli(*command, "--help").stdout)
+        options = [w.split("=")[0] for w in words if re.match(r"^--?[a-z]", w)]
+        for option in options:
+            assert re.search(rf"(^|[\s,/]){re.escape(option)}\b", shown), f"{example}: {option} not in --help"
+        for option, value in zip(words, words[1:]):
+            if option == "--profile":
+                assert value in shown, f"{example}: {value} is no --profile choice"

@@ -188,7 +188,7 @@ class Asked(Analyzer):
                 if you
                 else tr(
                     lang,
-                    "Practise the questions that threw {who}: {questions}.",
+                    "{who}: practise the questions that threw you: {questions}.",
                     who=_whom(items, labels, lang),
                     questions=listed,
                 )
