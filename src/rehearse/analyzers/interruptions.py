@@ -127,7 +127,14 @@ class Interruptions(Analyzer):
                     "time": e["time"],
                     "speaker": e["by"],
                     "label": kinds[e["kind"]],
-                    "text": f"{labels[e['of']]}: …{e['of_words']} / {labels[e['by']]}: {e['by_words']}…",
+                    "text": tr(
+                        lang,
+                        "{of}: …{of_words} / {by}: {by_words}…",
+                        of=labels[e["of"]],
+                        of_words=e["of_words"],
+                        by=labels[e["by"]],
+                        by_words=e["by_words"],
+                    ),
                     "uncertain": e["uncertain"],
                 }
                 for e in events
