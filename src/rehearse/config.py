@@ -39,7 +39,7 @@ def load() -> tuple[Path | None, dict[str, Any]]:
     if where is None:
         return None, {}
     if where.exists() and not where.is_file():  # a FIFO would block the read for ever
-        raise OptionError(f"{where}: not a regular file; REHEARSE_CONFIG must name a TOML file")
+        raise OptionError("{path}: not a regular file; REHEARSE_CONFIG must name a TOML file", path=where)
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -47,11 +47,13 @@ def load() -> tuple[Path | None, dict[str, Any]]:
     try:
         return where, tomllib.loads(where.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise OptionError(f"{where}: cannot read the config file ({exc.strerror or exc})") from exc
+        raise OptionError(
+            "{path}: cannot read the config file ({reason})", path=where, reason=exc.strerror or exc
+        ) from exc
     except UnicodeDecodeError:
-        raise OptionError(f"{where}: not UTF-8 text; save the config file as UTF-8") from None
+        raise OptionError("{path}: not UTF-8 text; save the config file as UTF-8", path=where) from None
     except tomllib.TOMLDecodeError as exc:
-        raise OptionError(f"{where}: not valid TOML ({exc})") from exc
+        raise OptionError("{path}: not valid TOML ({reason})", path=where, reason=exc) from exc
 
 
 def analyzer_assignments(config: dict[str, Any], where: Path | None) -> list[str]:
@@ -59,7 +61,7 @@ def analyzer_assignments(config: dict[str, Any], where: Path | None) -> list[str
     tables = config.get("analyzers", {})
     if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
         raise OptionError(
-            f"{where}: [analyzers] must hold one table per analyzer, e.g. [analyzers.monologues]"
+            "{path}: [analyzers] must hold one table per analyzer, e.g. [analyzers.monologues]", path=where
         )
     return [
         f"{name}.{option}={str(value).lower() if isinstance(value, bool) else value}"

@@ -111,7 +111,7 @@ def connect(location: Path | None = None, migrations: list | None = None) -> Ite
         location.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(location, timeout=BUSY_TIMEOUT, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
-        raise HistoryError(f"cannot open the history {location}: {exc}") from exc
+        raise HistoryError("cannot open the history {location}: {reason}", location=location, reason=exc) from exc
     try:
         db.execute("PRAGMA foreign_keys = ON")
         _migrate(db, location, steps)
@@ -120,7 +120,9 @@ def connect(location: Path | None = None, migrations: list | None = None) -> Ite
         raise _explain(exc, location) from exc
     except OSError as exc:  # backing up before a migration
         raise HistoryError(
-            f"cannot back up the history {location} ({exc.strerror or exc}); use --no-save"
+            "cannot back up the history {location} ({reason}); use --no-save",
+            location=location,
+            reason=exc.strerror or exc,
         ) from exc
     finally:
         db.close()
@@ -130,8 +132,10 @@ def _migrate(db: sqlite3.Connection, location: Path, steps: list) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(steps):
         raise HistoryError(
-            f"the history {location} was made by a newer rehearse (schema {version}); upgrade rehearse "
-            "or use --no-save"
+            "the history {location} was made by a newer rehearse (schema {version}); upgrade rehearse "
+            "or use --no-save",
+            location=location,
+            version=version,
         )
     if version == len(steps):
         return
@@ -166,20 +170,26 @@ def _explain(exc: sqlite3.DatabaseError, location: Path) -> HistoryError:
     message = str(exc)
     if "locked" in message or "busy" in message:
         return HistoryError(
-            f"the history {location} is busy (another rehearse is writing to it); try again, or use --no-save"
+            "the history {location} is busy (another rehearse is writing to it); try again, or use --no-save",
+            location=location,
         )
     if "not a database" in message or "malformed" in message or "corrupt" in message:
         return HistoryError(
-            f"the history {location} is damaged ({message}); it was left untouched. Move it aside to "
-            "start a new one (earlier sessions stay in the moved file), or use --no-save"
+            "the history {location} is damaged ({reason}); it was left untouched. Move it aside to "
+            "start a new one (earlier sessions stay in the moved file), or use --no-save",
+            location=location,
+            reason=message,
         )
     if "full" in message:
         return HistoryError(
-            f"the disk holding the history {location} is full; free some space, or use --no-save"
+            "the disk holding the history {location} is full; free some space, or use --no-save",
+            location=location,
         )
     if "readonly" in message or "read-only" in message:
-        return HistoryError(f"the history {location} is read-only; check its permissions, or use --no-save")
-    return HistoryError(f"the history {location} could not be used: {message}")
+        return HistoryError(
+            "the history {location} is read-only; check its permissions, or use --no-save", location=location
+        )
+    return HistoryError("the history {location} could not be used: {reason}", location=location, reason=message)
 
 
 def _write_metrics(db: sqlite3.Connection, session_id: int, figures: dict[str, float | None]) -> None:
@@ -268,7 +278,7 @@ def delete(session_id: int, location: Path | None = None) -> None:
 
 
 def _unknown(session_id: int) -> HistoryError:
-    return HistoryError(f"no session {session_id} in the history; 'rehearse history' lists them")
+    return HistoryError("no session {session} in the history; 'rehearse history' lists them", session=session_id)
 
 
 @dataclass(frozen=True)

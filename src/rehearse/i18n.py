@@ -20,8 +20,21 @@ from pathlib import Path
 
 SUPPORTED = ("en", "fr")
 DOMAIN = "rehearse"
-# How Babel finds the messages: tr(lang, message, …), ntr(lang, singular, plural, count, …), N_(message).
-KEYWORDS = {"tr": (2,), "ntr": (2, 3), "N_": None}
+# How Babel finds the messages: tr(lang, message, …), ntr(lang, singular, plural, count, …), N_(message),
+# and rehearse's errors, whose first argument is the message: AudioError("{path}: …", path=path).
+ERRORS = (
+    "RehearseError",
+    "AudioError",
+    "ModelError",
+    "TranscriptError",
+    "PluginError",
+    "OptionError",
+    "RecordingError",
+    "HistoryError",
+    "VoicePrintError",
+)
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"tr": (2,), "ntr": (2, 3), "N_": None}
+KEYWORDS.update({name: (1,) for name in ERRORS})
 
 
 def report_language(conversation_language: str | None, override: str | None = None) -> str:

@@ -369,7 +369,12 @@ class _Spans:
 
 def _plugin(found: Mapping[str, T], name: str, kind: str) -> T:
     if name not in found:
-        raise PluginError(f"no {kind} named {name!r}; installed: {', '.join(sorted(found))}")
+        raise PluginError(
+            "no {kind} named {name}; installed: {installed}",
+            kind=kind,
+            name=repr(name),
+            installed=", ".join(sorted(found)),
+        )
     return found[name]
 
 
@@ -378,7 +383,9 @@ def _find_me(recording: decode.Recording, found: SpeakerActivity, options: Optio
     if options.me is not None:
         if options.me not in found.speakers:
             raise OptionError(
-                f"--me {options.me}: no such speaker in this recording; it has {', '.join(found.speakers)}"
+                "--me {speaker}: no such speaker in this recording; it has {speakers}",
+                speaker=options.me,
+                speakers=", ".join(found.speakers),
             )
         return {"speaker": options.me, "source": "option"}
     if not options.use_voiceprint or found.source is Attribution.SINGLE:
@@ -407,7 +414,11 @@ def set_me(conversation: Conversation, speaker: str, source: str, options: Optio
     lang = report_language(conversation.language, options.report_language)
     ids = [s.id for s in conversation.speakers]
     if speaker not in ids:
-        raise OptionError(f"--me {speaker}: no such speaker in this recording; it has {', '.join(ids)}")
+        raise OptionError(
+            "--me {speaker}: no such speaker in this recording; it has {speakers}",
+            speaker=speaker,
+            speakers=", ".join(ids),
+        )
     conversation.speakers = roles.label_speakers(conversation.attribution, ids, lang, speaker)
     conversation.me = {"speaker": speaker, "source": source}
 

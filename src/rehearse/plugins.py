@@ -93,8 +93,10 @@ def manager() -> pluggy.PluginManager:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise PluginError(
-                f"plugin {pm.get_name(exc.plugin)!r} implements a hook rehearse does not have: {exc} "
-                "(see docs/plugins.md for the hook names)"
+                "plugin {name} implements a hook rehearse does not have: {reason} "
+                "(see docs/plugins.md for the hook names)",
+                name=repr(pm.get_name(exc.plugin)),
+                reason=exc,
             ) from exc
         _manager = pm
     return _manager
@@ -107,15 +109,17 @@ def _load_installed(pm: pluggy.PluginManager) -> None:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         except PLUGIN_FAILURES as exc:
             raise PluginError(
-                f"an installed plugin failed to load: {describe_failure(exc)} "
-                "(set REHEARSE_LOAD_PLUGINS= to start without plugins)"
+                "an installed plugin failed to load: {reason} (set REHEARSE_LOAD_PLUGINS= to start without plugins)",
+                reason=describe_failure(exc),
             ) from exc
         return
     for name in filter(None, (n.strip() for n in only.split(","))):
         try:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
         except PLUGIN_FAILURES as exc:
-            raise PluginError(f"plugin {name!r} failed to load: {describe_failure(exc)}") from exc
+            raise PluginError(
+                "plugin {name} failed to load: {reason}", name=repr(name), reason=describe_failure(exc)
+            ) from exc
 
 
 def plugin_dirs() -> list[Path]:
@@ -126,13 +130,15 @@ def _load_files(pm: pluggy.PluginManager) -> None:
     """Register every ``*.py`` file of the plugin directories as a plugin named after the file."""
     for directory in plugin_dirs():
         if not directory.is_dir():
-            raise PluginError(f"--plugins-dir {directory}: not a directory")
+            raise PluginError("--plugins-dir {directory}: not a directory", directory=directory)
         for path in sorted(directory.glob("*.py")):
             if path.name.startswith(("_", "test_")) or path.name == "conftest.py":
                 continue  # a plugin's own tests and helpers are not plugins
             name = path.stem
             if pm.has_plugin(name):
-                raise PluginError(f"{path}: a plugin named {name!r} is already loaded")
+                raise PluginError(
+                    "{path}: a plugin named {name} is already loaded", path=path, name=repr(name)
+                )
             spec = importlib.util.spec_from_file_location(f"rehearse_local_plugins.{name}", path)
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
@@ -140,7 +146,9 @@ def _load_files(pm: pluggy.PluginManager) -> None:
             try:
                 spec.loader.exec_module(module)
             except PLUGIN_FAILURES as exc:
-                raise PluginError(f"{path}: failed to load: {describe_failure(exc)}") from exc
+                raise PluginError(
+                    "{path}: failed to load: {reason}", path=path, reason=describe_failure(exc)
+                ) from exc
             pm.register(module, name=name)
             _local_files[name] = path
 
@@ -163,10 +171,16 @@ def collect(hook_name: str) -> Registry:
         def register(item: Any, owner: str = owner) -> None:
             name = getattr(item, "name", None)
             if not isinstance(name, str) or not name:
-                raise PluginError(f"{owner} registers a {kind} without a name (set its 'name' attribute)")
+                raise PluginError(
+                    "{owner} registers a {kind} without a name (set its 'name' attribute)", owner=owner, kind=kind
+                )
             if name in registry.items:
                 raise PluginError(
-                    f"{owner} registers {kind} {name!r}, already registered by {registry.owners[name]}"
+                    "{owner} registers {kind} {name}, already registered by {other}",
+                    owner=owner,
+                    kind=kind,
+                    name=repr(name),
+                    other=registry.owners[name],
                 )
             registry.items[name], registry.owners[name] = item, owner
 
@@ -177,7 +191,9 @@ def collect(hook_name: str) -> Registry:
             except PluginError:
                 raise
             except PLUGIN_FAILURES as exc:
-                raise PluginError(f"{owner}: {hook_name} failed: {describe_failure(exc)}") from exc
+                raise PluginError(
+                    "{owner}: {hook} failed: {reason}", owner=owner, hook=hook_name, reason=describe_failure(exc)
+                ) from exc
     return registry
 
 

@@ -118,12 +118,12 @@ def create(package: str, directory: Path) -> Path:
     """Write the package folder ``directory/package``; return it."""
     if not PACKAGE_NAME.match(package):
         raise RehearseError(
-            f"{package!r}: name plugins rehearse-NAME, in lowercase letters, digits and dashes "
-            "(e.g. rehearse-star)"
+            "{package}: name plugins rehearse-NAME, in lowercase letters, digits and dashes (e.g. rehearse-star)",
+            package=repr(package),
         )
     target = directory / package
     if target.exists():
-        raise RehearseError(f"{target} already exists; choose another name or remove it")
+        raise RehearseError("{path} already exists; choose another name or remove it", path=target)
     name = package.removeprefix("rehearse-").replace("-", "_")
     module = f"rehearse_{name}"
     cls = "".join(part.capitalize() for part in name.split("_")) + "Analyzer"

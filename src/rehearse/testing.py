@@ -84,13 +84,18 @@ def run(
 
         found = plugins.analyzers()
         if analyzer not in found:
-            raise OptionError(f"no analyzer named {analyzer!r}; installed: {', '.join(found)}")
+            raise OptionError(
+                "no analyzer named {name}; installed: {installed}", name=repr(analyzer), installed=", ".join(found)
+            )
         analyzer = found[analyzer]
     known = analyzer.defaults()
     unknown = set(options) - set(known)
     if unknown:
         raise OptionError(
-            f"{analyzer.name} has no option(s) {', '.join(sorted(unknown))}; it has {', '.join(known) or 'none'}"
+            "{analyzer} has no option(s) {unknown}; it has {known}",
+            analyzer=analyzer.name,
+            unknown=", ".join(sorted(unknown)),
+            known=", ".join(known) or "none",
         )
     settings: Mapping[str, Any] = {**known, **options}
     language = lang or (conversation.language if conversation.language in ("en", "fr") else "en")

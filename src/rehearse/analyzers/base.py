@@ -304,24 +304,40 @@ def parse_settings(
         analyzer_name, dot, option_name = key.strip().partition(".")
         if not sep or not dot:
             raise OptionError(
-                f"{origin} {assignment!r}: expected analyzer.option=value, e.g. --set monologues.threshold=60"
+                "{origin} {assignment}: expected analyzer.option=value, e.g. --set monologues.threshold=60",
+                origin=origin,
+                assignment=repr(assignment),
             )
         analyzer = analyzers.get(analyzer_name)
         if analyzer is None:
             raise OptionError(
-                f"{origin} {assignment!r}: no analyzer named {analyzer_name!r} "
-                f"(known: {', '.join(sorted(analyzers))})"
+                "{origin} {assignment}: no analyzer named {analyzer} (known: {known})",
+                origin=origin,
+                assignment=repr(assignment),
+                analyzer=repr(analyzer_name),
+                known=", ".join(sorted(analyzers)),
             )
         option = next((o for o in analyzer.options if o.name == option_name), None)
         if option is None:
             known = ", ".join(o.name for o in analyzer.options) or "none"
             raise OptionError(
-                f"{origin} {assignment!r}: {analyzer_name} has no option {option_name!r} (its options: {known})"
+                "{origin} {assignment}: {analyzer} has no option {option} (its options: {known})",
+                origin=origin,
+                assignment=repr(assignment),
+                analyzer=analyzer_name,
+                option=repr(option_name),
+                known=known,
             )
         try:
             settings[analyzer_name][option_name] = option.parse(raw.strip())
         except ValueError as exc:
-            raise OptionError(f"{origin} {assignment!r}: {exc} (default is {option.default!r})") from None
+            raise OptionError(
+                "{origin} {assignment}: {reason} (default is {default})",
+                origin=origin,
+                assignment=repr(assignment),
+                reason=exc,
+                default=repr(option.default),
+            ) from None
     return settings
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from rehearse.conversation import AudioInfo, Damage
 from rehearse.errors import AudioError
-from rehearse.i18n import figure_text, ntr, tr
+from rehearse.i18n import N_, figure_text, ntr, tr
 
 SAMPLE_RATE = 16_000
 MAX_CHANNELS = 2
@@ -41,12 +41,13 @@ UNKNOWN_LENGTH_SECONDS = 600.0
 # What a path that is not a regular file is; reading a FIFO with no writer would wait for ever,
 # and a device such as /dev/zero never ends.
 NOT_A_FILE = {
-    stat.S_IFDIR: "is a directory, not a recording",
-    stat.S_IFIFO: "is a named pipe (FIFO), not a recording file; save the audio to a file first",
-    stat.S_IFCHR: "is a device, not a recording file; record to a file first (rehearse record)",
-    stat.S_IFBLK: "is a block device, not a recording file",
-    stat.S_IFSOCK: "is a socket, not a recording file; save the audio to a file first",
+    stat.S_IFDIR: N_("{path}: is a directory, not a recording"),
+    stat.S_IFIFO: N_("{path}: is a named pipe (FIFO), not a recording file; save the audio to a file first"),
+    stat.S_IFCHR: N_("{path}: is a device, not a recording file; record to a file first (rehearse record)"),
+    stat.S_IFBLK: N_("{path}: is a block device, not a recording file"),
+    stat.S_IFSOCK: N_("{path}: is a socket, not a recording file; save the audio to a file first"),
 }
+NOT_REGULAR = N_("{path}: is not a regular file")
 
 ProgressCallback = Callable[[float], None]
 
@@ -93,30 +94,41 @@ def load(path: str | Path, progress: ProgressCallback | None = None) -> Recordin
         container = av.open(str(path), metadata_errors="ignore", options={"protocol_whitelist": "file"})
     except av.error.FFmpegError as exc:
         raise AudioError(
-            f"{path}: not a recording rehearse can read, or a damaged one ({_reason(exc)})"
+            "{path}: not a recording rehearse can read, or a damaged one ({reason})", path=path, reason=_reason(exc)
         ) from exc
     with container:
         if not container.streams.audio:
-            raise AudioError(f"{path}: the file has no audio track")
+            raise AudioError("{path}: the file has no audio track", path=path)
         stream = container.streams.audio[0]
         channels = stream.codec_context.channels
         if channels > MAX_CHANNELS:
             raise AudioError(
-                f"{path}: {channels} audio channels; rehearse takes mono or one speaker per channel "
-                f"on 2 channels (mix down first: ffmpeg -i {path.name} -ac 1 mono.wav)"
+                "{path}: {channels} audio channels; rehearse takes mono or one speaker per channel "
+                "on 2 channels (mix down first: ffmpeg -i {name} -ac 1 mono.wav)",
+                path=path,
+                channels=channels,
+                name=path.name,
             )
         expected = _announced(path, container, stream)
         buffer = _Buffer(channels, _length(container, stream) or expected or UNKNOWN_LENGTH_SECONDS)
         skipped, stopped, reason = _decode(av, container, stream, buffer, progress)
     if not buffer.length:
         if expected:
+            if reason:
+                raise AudioError(
+                    "{path}: the file is damaged: nothing of the {length} it announces could be decoded ({reason})",
+                    path=path,
+                    length=figure_text(expected, "seconds", "en"),
+                    reason=reason,
+                )
             raise AudioError(
-                f"{path}: the file is damaged: nothing of the {figure_text(expected, 'seconds', 'en')} "
-                f"it announces could be decoded ({reason or 'no audio data'})"
+                "{path}: the file is damaged: nothing of the {length} it announces could be decoded (no audio data)",
+                path=path,
+                length=figure_text(expected, "seconds", "en"),
             )
         if reason:
-            raise AudioError(f"{path}: the audio cannot be decoded ({reason})")
-        raise AudioError(f"{path}: the audio track holds no samples")
+            raise AudioError("{path}: the audio cannot be decoded ({reason})", path=path, reason=reason)
+        raise AudioError("{path}: the audio track holds no samples", path=path)
     read = round(buffer.length / SAMPLE_RATE, 3)
     damage = None
     if skipped or stopped or (expected is not None and expected - read > MISSING_TOLERANCE):
@@ -212,13 +224,15 @@ def _check_regular_file(path: Path) -> None:
     try:
         found = path.stat()
     except FileNotFoundError:
-        raise AudioError(f"{path}: no such file") from None
+        raise AudioError("{path}: no such file", path=path) from None
     except OSError as exc:
-        raise AudioError(f"{path}: cannot be read ({_reason(exc)})") from None
+        raise AudioError("{path}: cannot be read ({reason})", path=path, reason=_reason(exc)) from None
     if not stat.S_ISREG(found.st_mode):
-        raise AudioError(f"{path}: {NOT_A_FILE.get(stat.S_IFMT(found.st_mode), 'is not a regular file')}")
+        raise AudioError(
+            NOT_A_FILE.get(stat.S_IFMT(found.st_mode), NOT_REGULAR), path=path
+        )
     if found.st_size == 0:
-        raise AudioError(f"{path}: the file is empty (0 bytes)")
+        raise AudioError("{path}: the file is empty (0 bytes)", path=path)
 
 
 def _decode(

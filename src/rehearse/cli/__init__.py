@@ -15,6 +15,7 @@ import click
 from rehearse.cli import analyze, evaluate, history, plugins, record, voice  # noqa: F401 - they add the commands
 from rehearse.cli.app import EXIT_ERROR, cli
 from rehearse.errors import RehearseError
+from rehearse.i18n import tr, user_language
 from rehearse.renderers.base import printable
 from rehearse.transcription.runtimes import disable_telemetry
 
@@ -52,13 +53,17 @@ def main() -> None:
         # Click and rehearse never call sys.exit() inside a command (click raises its own
         # Exit); only a plugin's code can, and that must not pass for a finished run.
         click.echo(
-            f"Error: a plugin ended the run with sys.exit({exc.code!r}) "
-            "(REHEARSE_LOAD_PLUGINS= starts rehearse without installed plugins)",
+            tr(
+                user_language(),
+                "Error: a plugin ended the run with sys.exit({code}) "
+                "(REHEARSE_LOAD_PLUGINS= starts rehearse without installed plugins)",
+                code=repr(exc.code),
+            ),
             err=True,
         )
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
+        click.echo(tr(user_language(), "Interrupted."), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -68,16 +73,23 @@ def main() -> None:
     except RehearseError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"Error: {printable(str(exc))}", err=True)  # messages quote paths and data
+        lang = user_language()
+        # Messages quote paths and data.
+        click.echo(tr(lang, "Error: {problem}", problem=printable(exc.said(lang))), err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo(tr(user_language(), "Interrupted."), err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - a bug still gets one readable line
         if debug:
             traceback.print_exc()
         click.echo(
-            f"Error: unexpected {type(exc).__name__}: {printable(str(exc))} (run with --debug for details)",
+            tr(
+                user_language(),
+                "Error: unexpected {kind}: {problem} (run with --debug for details)",
+                kind=type(exc).__name__,
+                problem=printable(str(exc)),
+            ),
             err=True,
         )
         sys.exit(EXIT_ERROR)

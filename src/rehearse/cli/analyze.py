@@ -306,9 +306,9 @@ def _check_writable(output: Path) -> None:
     """Refuse an output that cannot be written before the work, not after it."""
     folder = output.parent
     if not folder.is_dir():
-        raise RehearseError(f"cannot write {output}: the folder {folder} does not exist")
+        raise RehearseError("cannot write {output}: the folder {folder} does not exist", output=output, folder=folder)
     if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise RehearseError(f"cannot write {output}: permission denied")
+        raise RehearseError("cannot write {output}: permission denied", output=output)
 
 
 def _write(output: Path, text: str) -> None:
@@ -321,7 +321,7 @@ def _write(output: Path, text: str) -> None:
         staging.replace(output)
     except OSError as exc:
         staging.unlink(missing_ok=True)
-        raise RehearseError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        raise RehearseError("cannot write {output}: {reason}", output=output, reason=exc.strerror or exc) from exc
 
 
 def _keep(
@@ -344,7 +344,7 @@ def _keep(
         profile = result.get("profile")
         result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
     except history.HistoryError as exc:
-        click.echo(tr(lang, "Warning: not saved to your history: {problem}", problem=exc), err=True)
+        click.echo(tr(lang, "Warning: not saved to your history: {problem}", problem=exc.said(lang)), err=True)
 
 
 def _content_hash(audio: Path | None, transcript: Path | None, recorded: str | None) -> str | None:

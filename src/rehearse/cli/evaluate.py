@@ -57,7 +57,7 @@ def diarization(
             recording, pipeline.Options(speakers=speakers, diarizer=diarizer), progress
         )
     if not found.segments:
-        raise RehearseError(f"{audio}: no speech found, nothing to score")
+        raise RehearseError("{audio}: no speech found, nothing to score", audio=audio)
     result = evaluation.score(truth, found.segments, collar)
     summary = {
         **result.to_dict(),

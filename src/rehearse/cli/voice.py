@@ -140,5 +140,6 @@ def saved_voice_print() -> VoicePrint | None:
     try:
         return voiceprint.load()
     except voiceprint.VoicePrintError as exc:
-        click.echo(tr(user_language(), "Warning: {problem}; going on without it.", problem=exc), err=True)
+        lang = user_language()
+        click.echo(tr(lang, "Warning: {problem}; going on without it.", problem=exc.said(lang)), err=True)
         return None

@@ -47,8 +47,10 @@ def declared(analyzers: Mapping[str, Analyzer] | None = None) -> dict[str, Decla
         for figure in getattr(analyzer, "figures", ()):
             if figure.name in found:
                 raise PluginError(
-                    f"analyzers {found[figure.name].analyzer!r} and {name!r} both declare the figure "
-                    f"{figure.name!r}; rename one"
+                    "analyzers {first} and {second} both declare the figure {figure}; rename one",
+                    first=repr(found[figure.name].analyzer),
+                    second=repr(name),
+                    figure=repr(figure.name),
                 )
             found[figure.name] = Declared(name, figure)
     return found
@@ -82,13 +84,16 @@ def targets(
     tables = (config or {}).get("profiles", {})
     if not isinstance(tables, Mapping) or not all(isinstance(t, Mapping) for t in tables.values()):
         raise OptionError(
-            f"{where}: [profiles] must hold one table per profile, e.g. [profiles.job-interview]"
+            "{path}: [profiles] must hold one table per profile, e.g. [profiles.job-interview]", path=where
         )
     overrides: dict[str, dict[str, Target]] = {}
     for table_name, table in tables.items():
         if table_name not in TARGETS:
             raise OptionError(
-                f"{where}: [profiles.{table_name}]: no such profile (known: {', '.join(NAMES)})"
+                "{path}: [profiles.{profile}]: no such profile (known: {known})",
+                path=where,
+                profile=table_name,
+                known=", ".join(NAMES),
             )
         overrides[table_name] = {m: _bounds(table_name, m, b, where, known) for m, b in table.items()}
     return {**TARGETS[name], **overrides.get(name, {})}
@@ -97,7 +102,11 @@ def targets(
 def _bounds(profile: str, metric: str, bounds: Any, where: object, known: Mapping[str, Declared]) -> Target:
     if metric not in known:
         raise OptionError(
-            f"{where}: [profiles.{profile}] {metric}: no such figure (known: {', '.join(known)})"
+            "{path}: [profiles.{profile}] {metric}: no such figure (known: {known})",
+            path=where,
+            profile=profile,
+            metric=metric,
+            known=", ".join(known),
         )
     if (
         not isinstance(bounds, Mapping)
@@ -106,7 +115,10 @@ def _bounds(profile: str, metric: str, bounds: Any, where: object, known: Mappin
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds.values())
     ):
         raise OptionError(
-            f"{where}: [profiles.{profile}] {metric}: expected {{ min = N, max = N }} (either or both)"
+            "{path}: [profiles.{profile}] {metric}: expected {{ min = N, max = N }} (either or both)",
+            path=where,
+            profile=profile,
+            metric=metric,
         )
     return (bounds.get("min"), bounds.get("max"), f"your setting in {where}")
 

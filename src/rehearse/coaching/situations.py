@@ -84,7 +84,9 @@ def title(profile: str | None, lang: str) -> str:
 
 def check(profile: str | None) -> str | None:
     if profile is not None and profile not in NAMES:
-        raise OptionError(f"unknown profile {profile!r}; choose from {', '.join(NAMES)}")
+        raise OptionError(
+            "unknown profile {profile}; choose from {known}", profile=repr(profile), known=", ".join(NAMES)
+        )
     return profile
 
 

@@ -98,7 +98,7 @@ def _session() -> onnxruntime.InferenceSession:
         options.log_severity_level = 3
         return onnxruntime.InferenceSession(model.read_bytes(), options, providers=["CPUExecutionProvider"])
     except (OSError, RuntimeError) as exc:
-        raise ModelError(f"cannot load the voice model ({exc}); reinstall rehearse") from exc
+        raise ModelError("cannot load the voice model ({reason}); reinstall rehearse", reason=exc) from exc
 
 
 def embed_frames(windows: np.ndarray) -> np.ndarray:

@@ -55,7 +55,7 @@ def read_rttm(path: str | Path) -> list[Segment]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise RehearseError(f"{path}: cannot read the RTTM file ({exc})") from exc
+        raise RehearseError("{path}: cannot read the RTTM file ({reason})", path=path, reason=exc) from exc
     segments = []
     for number, line in enumerate(lines, 1):
         fields = line.split()
@@ -65,12 +65,14 @@ def read_rttm(path: str | Path) -> list[Segment]:
             start, duration, speaker = float(fields[3]), float(fields[4]), fields[7]
         except (IndexError, ValueError):
             raise RehearseError(
-                f"{path}:{number}: not an RTTM SPEAKER line "
-                "(SPEAKER file 1 start duration <NA> <NA> speaker <NA> <NA>)"
+                "{path}:{line}: not an RTTM SPEAKER line "
+                "(SPEAKER file 1 start duration <NA> <NA> speaker <NA> <NA>)",
+                path=path,
+                line=number,
             ) from None
         segments.append(Segment(speaker, start, start + duration))
     if not segments:
-        raise RehearseError(f"{path}: no SPEAKER lines; is it an RTTM file?")
+        raise RehearseError("{path}: no SPEAKER lines; is it an RTTM file?", path=path)
     return segments
 
 

@@ -70,8 +70,9 @@ def enroll(samples: np.ndarray, source: str) -> VoicePrint:
     seconds = len(said) / audio.SAMPLE_RATE
     if seconds < MIN_SPEECH_SECONDS:
         raise VoicePrintError(
-            f"only {seconds:.1f} s of speech heard; speak for about 12 s "
-            f"(at least {MIN_SPEECH_SECONDS:.0f} s) to make a voice print"
+            "only {heard} s of speech heard; speak for about 12 s (at least {needed} s) to make a voice print",
+            heard=f"{seconds:.1f}",
+            needed=f"{MIN_SPEECH_SECONDS:.0f}",
         )
     created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     return VoicePrint(voice.embed(said), created, source, round(seconds, 1))
@@ -89,8 +90,11 @@ def _main_voice(
     if talk[ranked[1]] >= SECOND_VOICE_SHARE * total:
         shares = ", ".join(f"{100 * talk[name] / total:.0f}%" for name in ranked)
         raise VoicePrintError(
-            f"{source}: {len(talk)} voices heard (shares of the speech: {shares}); "
-            "a voice print needs a recording of you alone"
+            "{source}: {count} voices heard (shares of the speech: {shares}); "
+            "a voice print needs a recording of you alone",
+            source=source,
+            count=len(talk),
+            shares=shares,
         )
     return [(s.start, s.end) for s in segments if s.speaker == ranked[0]]
 
@@ -105,9 +109,13 @@ def check_writable() -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise VoicePrintError(f"cannot create {target.parent} ({exc.strerror or exc})") from exc
+        raise VoicePrintError(
+            "cannot create {folder} ({reason})", folder=target.parent, reason=exc.strerror or exc
+        ) from exc
     if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise VoicePrintError(f"cannot write the voice print to {target.parent} (permission denied)")
+        raise VoicePrintError(
+            "cannot write the voice print to {folder} (permission denied)", folder=target.parent
+        )
     return target
 
 
@@ -126,7 +134,9 @@ def save(print_: VoicePrint) -> Path:
         staging.replace(target)  # atomic: a crash never leaves half a voice print
     except OSError as exc:
         staging.unlink(missing_ok=True)
-        raise VoicePrintError(f"cannot save the voice print to {target} ({exc.strerror or exc})") from exc
+        raise VoicePrintError(
+            "cannot save the voice print to {path} ({reason})", path=target, reason=exc.strerror or exc
+        ) from exc
     return target
 
 
@@ -135,14 +145,19 @@ def load() -> VoicePrint | None:
     where = path()
     if not where.exists():
         return None
-    fix = "run 'rehearse voice enroll' again, or 'rehearse voice forget' to remove it"
     if not where.is_file():
-        raise VoicePrintError(f"the voice print {where} is not a regular file; {fix}")
+        raise VoicePrintError(
+            "the voice print {path} is not a regular file; "
+            "run 'rehearse voice enroll' again, or 'rehearse voice forget' to remove it",
+            path=where,
+        )
     try:
         text = where.read_text(encoding="utf-8")
     except OSError as exc:
         raise VoicePrintError(
-            f"cannot read the voice print {where} ({exc.strerror or exc}); check its permissions"
+            "cannot read the voice print {path} ({reason}); check its permissions",
+            path=where,
+            reason=exc.strerror or exc,
         ) from exc
     try:
         data = json.loads(text)
@@ -154,7 +169,12 @@ def load() -> VoicePrint | None:
             raise ValueError("not a unit vector")
         return VoicePrint(embedding, str(data["created"]), str(data["source"]), float(data["speech_seconds"]))
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise VoicePrintError(f"the voice print {where} is damaged ({exc}); {fix}") from exc
+        raise VoicePrintError(
+            "the voice print {path} is damaged ({reason}); "
+            "run 'rehearse voice enroll' again, or 'rehearse voice forget' to remove it",
+            path=where,
+            reason=exc,
+        ) from exc
 
 
 def forget() -> bool:
@@ -165,7 +185,7 @@ def forget() -> bool:
     try:
         where.unlink()
     except OSError as exc:
-        raise VoicePrintError(f"cannot delete {where} ({exc.strerror or exc})") from exc
+        raise VoicePrintError("cannot delete {path} ({reason})", path=where, reason=exc.strerror or exc) from exc
     return True
 
 

@@ -51,8 +51,12 @@ def record(
     for device in chosen:
         if device.channels < per_device:
             raise RecordingError(
-                f"{device.name} has {device.channels} input channel(s); --channels {channels} needs "
-                f"{per_device} ('rehearse devices' lists them)"
+                "{device} has {available} input channel(s); --channels {channels} needs "
+                "{needed} ('rehearse devices' lists them)",
+                device=device.name,
+                available=device.channels,
+                channels=channels,
+                needed=per_device,
             )
     total_channels = per_device * len(chosen)
     blocks: list[queue.Queue[np.ndarray]] = [queue.Queue() for _ in chosen]
@@ -130,14 +134,21 @@ def record(
                         on_levels(levels)
             elif time.monotonic() - last_audio > NO_AUDIO_SECONDS:
                 raise RecordingError(
-                    f"no sound has come from {', '.join(names)} for {NO_AUDIO_SECONDS:.0f} s: unplugged or busy? "
-                    f"{writer.seconds:.0f} s kept in {path}"
+                    "no sound has come from {devices} for {silence} s: unplugged or busy? {kept} s kept in {path}",
+                    devices=", ".join(names),
+                    silence=f"{NO_AUDIO_SECONDS:.0f}",
+                    kept=f"{writer.seconds:.0f}",
+                    path=path,
                 )
         else:
             info.stopped_by = "user"
     except sd.PortAudioError as exc:
         info.stopped_by, info.error = "error", f"cannot record from {', '.join(names)}: {exc}"
-        raise RecordingError(f"{info.error}; 'rehearse devices' lists inputs") from exc
+        raise RecordingError(
+            "cannot record from {devices}: {reason}; 'rehearse devices' lists inputs",
+            devices=", ".join(names),
+            reason=exc,
+        ) from exc
     except RecordingError as exc:
         info.stopped_by, info.error = "error", str(exc)
         raise

@@ -16,7 +16,7 @@ def sounddevice():  # type: ignore[no-untyped-def]
         import sounddevice
     except OSError as exc:  # the PortAudio library itself is missing
         raise RecordingError(
-            f"cannot reach the sound system: {exc} (install PortAudio: apt install libportaudio2)"
+            "cannot reach the sound system: {reason} (install PortAudio: apt install libportaudio2)", reason=exc
         ) from exc
     return sounddevice
 
@@ -38,7 +38,7 @@ def input_devices() -> list[InputDevice]:
         apis = sd.query_hostapis()
         default = sd.default.device[0]
     except sd.PortAudioError as exc:
-        raise RecordingError(f"cannot list audio devices: {exc}") from exc
+        raise RecordingError("cannot list audio devices: {reason}", reason=exc) from exc
     return [
         InputDevice(
             index=i,
@@ -66,9 +66,16 @@ def find_device(wanted: str | None) -> InputDevice:
         found = [d for d in devices if d.name == wanted] or [
             d for d in devices if wanted.lower() in d.name.lower()
         ]
-    if len(found) != 1:
-        problem = "no input device" if not found else f"{len(found)} input devices"
-        raise RecordingError(f"{problem} matching {wanted!r}; 'rehearse devices' lists them")
+    if not found:
+        raise RecordingError(
+            "no input device matching {wanted}; 'rehearse devices' lists them", wanted=repr(wanted)
+        )
+    if len(found) > 1:
+        raise RecordingError(
+            "{count} input devices matching {wanted}; 'rehearse devices' lists them",
+            count=len(found),
+            wanted=repr(wanted),
+        )
     return found[0]
 
 
@@ -85,7 +92,11 @@ def pick_rate(sd: Any, devices: list[InputDevice], channels: int) -> int:
                 sd.check_input_settings(device=device.index, channels=channels, samplerate=rate)
             except sd.PortAudioError as exc:
                 raise RecordingError(
-                    f"{device.name} cannot record {channels} channel(s) at {rate} Hz: {exc}; "
-                    "'rehearse devices' lists what each input takes"
+                    "{device} cannot record {channels} channel(s) at {rate} Hz: {reason}; "
+                    "'rehearse devices' lists what each input takes",
+                    device=device.name,
+                    channels=channels,
+                    rate=rate,
+                    reason=exc,
                 ) from exc
         return rate

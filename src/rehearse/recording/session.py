@@ -29,11 +29,13 @@ def take_for(path: Path) -> Path:
         RecordingError: PATH is neither WAV nor FLAC, or it (or its WAV) exists already.
     """
     if path.suffix.lower() not in (".wav", ".flac"):
-        raise RecordingError(f"{path.name}: recordings are WAV or FLAC files; name it …/something.wav")
+        raise RecordingError(
+            "{name}: recordings are WAV or FLAC files; name it …/something.wav", name=path.name
+        )
     take = path.with_suffix(".wav")
     for existing in {take, path}:
         if existing.exists():
-            raise RecordingError(f"{existing} exists; choose another name (nothing was overwritten)")
+            raise RecordingError("{path} exists; choose another name (nothing was overwritten)", path=existing)
     return take
 
 
@@ -49,7 +51,7 @@ def repair_unfinished(target: Path) -> list[tuple[Path, float]]:
     elif target.is_file():
         candidates = [target]
     else:
-        raise RecordingError(f"{target}: no such file or folder")
+        raise RecordingError("{path}: no such file or folder", path=target)
     repaired = []
     for audio in candidates:
         seconds = wav.recover(audio)

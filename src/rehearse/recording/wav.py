@@ -58,9 +58,11 @@ class WavWriter:
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise RecordingError(
-                    f"the disk is full: recording stopped, {self.seconds:.0f} s kept in {self.path}"
+                    "the disk is full: recording stopped, {kept} s kept in {path}",
+                    kept=f"{self.seconds:.0f}",
+                    path=self.path,
                 ) from exc
-            raise RecordingError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise RecordingError("cannot write {path}: {reason}", path=self.path, reason=exc.strerror or exc) from exc
 
     @property
     def seconds(self) -> float:
@@ -93,7 +95,7 @@ def recover(path: Path) -> float | None:
             or head[8:16] != b"WAVEfmt "
             or head[36:40] != b"data"
         ):
-            raise RecordingError(f"{path}: not a recording made by rehearse; cannot repair it")
+            raise RecordingError("{path}: not a recording made by rehearse; cannot repair it", path=path)
         channels, rate = struct.unpack("<HI", head[22:28])
         block = channels * 2
         size = os.path.getsize(path)
@@ -127,12 +129,15 @@ def save_as_flac(take: Path, target: Path) -> None:
             wanted = sum(frame.samples for frame in source.decode(audio=0))
             got = sum(frame.samples for frame in written.decode(audio=0))
         if got != wanted:
-            raise RecordingError(f"the FLAC holds {got} frames instead of {wanted}")
+            raise RecordingError("the FLAC holds {got} frames instead of {wanted}", got=got, wanted=wanted)
         staging.replace(target)
     except (OSError, av.error.FFmpegError, RecordingError) as exc:
         staging.unlink(missing_ok=True)
         raise RecordingError(
-            f"could not write {target.name} ({exc}); the recording is kept as {take}"
+            "could not write {name} ({reason}); the recording is kept as {take}",
+            name=target.name,
+            reason=exc,
+            take=take,
         ) from exc
     side = sidecar.read(take)
     if side:

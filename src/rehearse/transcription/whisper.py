@@ -146,7 +146,9 @@ class Transcriber:
                 cpu_threads=os.cpu_count() or 0,
             )
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"cannot load the speech model from {settings.model_path}: {exc}") from exc
+            raise ModelError(
+                "cannot load the speech model from {path}: {reason}", path=settings.model_path, reason=exc
+            ) from exc
 
     def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
         """Transcribe 16 kHz mono ``audio`` into timed words.
