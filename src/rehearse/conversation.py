@@ -105,7 +105,7 @@ class Word:
     text: str
     speaker: str | None = None
     probability: float = 1.0
-    # On the last word of a sentence: how many semitones the voice rose over the sentence's
+    # On the last word of an utterance: how many semitones the voice rose over the sentence's
     # last 0.3 s (rehearse.audio.pitch), when it could be heard; a question's clue when
     # Whisper closed the sentence without a question mark.
     rise: float | None = None

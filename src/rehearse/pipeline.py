@@ -169,9 +169,8 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         words, more = _without_debris(words, language)
         debris += more
         utterances = turns.build_utterances(segments, words)
-    if utterances and any(u.words for u in utterances):
-        words = _with_rises(utterances, words, _contours(recording, source, speakers))
-        utterances = turns.build_utterances(segments, words)
+    if any(u.words for u in utterances):
+        words, utterances = _with_rises(utterances, words, _contours(recording, source, speakers))
     if debris:
         notes.append(
             ntr(
@@ -220,29 +219,37 @@ def _contours(recording: decode.Recording, source: Attribution, speakers: list[s
 
 def _with_rises(
     utterances: list[Utterance], words: list[Word], contours: dict[str, np.ndarray]
-) -> list[Word]:
-    """The words, the last of each sentence not closed by "?", "!" or a comma carrying how far
-    the voice rose at its end: a question Whisper punctuated as a statement still sounds like
-    one. Not at a comma: a clause going on rises there (a quarter of the French prompts' comma
-    clauses rose over 3 semitones, docs/benchmarks.md)."""
+) -> tuple[list[Word], list[Utterance]]:
+    """The words and utterances, the last word of each utterance carrying how far the voice rose
+    at its end, unless "?", "!" or a comma closed it: a question Whisper punctuated as a statement
+    still sounds like one, and only a sentence that ends an utterance can be answered. Not at a
+    comma: a clause going on rises there (a quarter of the French prompts' comma clauses rose
+    over 3 semitones, docs/benchmarks.md)."""
     from rehearse.audio import pitch
 
-    rises: dict[tuple[float, float, str, str | None], float] = {}
+    risen: dict[int, Word] = {}  # by the id of the word it replaces, in words and utterances alike
     for utterance in utterances:
         contour = contours.get(utterance.speaker)
-        if contour is None:
+        if contour is None or not utterance.words:
             continue
-        for sentence in questions.sentences(utterance.words):
-            last = sentence[-1]
-            if last.text.rstrip().endswith(("?", "!", ",")):
-                continue
-            rise = pitch.final_rise(contour, sentence[0].start, last.end)
-            if rise is not None:
-                rises[(last.start, last.end, last.text, last.speaker)] = round(rise, 1)
-    return [
-        replace(w, rise=rises[key]) if (key := (w.start, w.end, w.text, w.speaker)) in rises else w
-        for w in words
-    ]
+        sentence = questions.sentences(utterance.words)[-1]
+        last = sentence[-1]
+        if last.text.rstrip().endswith(("?", "!", ",")):
+            continue
+        rise = pitch.final_rise(contour, sentence[0].start, last.end)
+        if rise is not None:
+            risen[id(last)] = replace(last, rise=round(rise, 1))
+    if not risen:
+        return words, utterances
+    return (
+        [risen.get(id(w), w) for w in words],
+        [
+            replace(u, words=tuple(risen.get(id(w), w) for w in u.words))
+            if u.words and id(u.words[-1]) in risen
+            else u
+            for u in utterances
+        ],
+    )
 
 
 def _stored_profile(path: Path) -> str | None:
