@@ -343,7 +343,7 @@ def test_failed_write_keeps_the_previous_report(tmp_path):
     import resource
     import signal
 
-    from rehearse.cli.analyze import _write
+    from rehearse.cli.ui import write_whole
     from rehearse.errors import RehearseError
 
     report = tmp_path / "report.md"
@@ -353,7 +353,7 @@ def test_failed_write_keeps_the_previous_report(tmp_path):
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, limits[1]))
     try:
         with pytest.raises(RehearseError, match="cannot write .*File too large"):
-            _write(report, "a much longer report " * 1000)
+            write_whole(report, "a much longer report " * 1000)
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, limits)
         signal.signal(signal.SIGXFSZ, handler)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli, write_wav
-from test_history import analyze, session_file
+from test_history import analyze, listed_sessions, session_file
 
 
 def test_html_report_is_self_contained_and_renders(write_json, tmp_path, open_page):
@@ -259,3 +259,27 @@ def test_player_shows_a_hostile_recording_path_literally(write_json, tmp_path, o
         )
         for url in tried
     )
+
+
+def test_compare_page_draws_both_sessions_against_the_target(write_json, tmp_path, open_page):
+    analyze(session_file(write_json, tmp_path, "before", 200.0))
+    analyze(session_file(write_json, tmp_path, "after", 60.0))
+    a, b = (s["id"] for s in listed_sessions())
+    page_path = tmp_path / "compare.html"
+    result = run_cli("compare", str(a), str(b), "--lang", "en", "--html", str(page_path))
+    assert result.returncode == 0, result.stderr
+    assert "Your longest turn" in result.stdout, "the terminal comparison is still printed"
+    page, seen = open_page(page_path)
+    assert seen["console"] == [] and seen["requests"] == [page_path.resolve().as_uri()]
+    longest = page.locator("#comparison .card", has_text="Your longest turn")
+    assert "A 3 min 20 s → B 1 min · closer to target" in longest.inner_text()
+    assert "ok" in longest.get_attribute("class")
+    before, after = (longest.locator("rect.bar").nth(i).bounding_box() for i in range(2))
+    assert after["width"] / before["width"] == pytest.approx(60 / 200, abs=0.02), "both drawn from zero"
+    band = longest.locator("rect.band").bounding_box()
+    assert band["x"] == pytest.approx(before["x"], abs=1), "an upper bound only: the band starts at zero"
+    assert band["x"] + band["width"] == pytest.approx(before["x"] + before["width"] * 150 / 200, abs=1.5)
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+    kept = page_path.read_bytes()
+    refused = run_cli("compare", str(a), "404", "--html", str(page_path))
+    assert refused.returncode == 1 and page_path.read_bytes() == kept, "a failed comparison keeps the old page"

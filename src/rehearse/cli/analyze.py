@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from rehearse.cli.app import EXIT_ANALYZER_FAILED, cli, plugins_dir_option
-from rehearse.cli.ui import progress_bars
+from rehearse.cli.ui import check_writable, progress_bars, write_whole
 from rehearse.cli.voice import saved_voice_print
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.errors import RehearseError
 from rehearse.i18n import ntr, report_language, tr
 from rehearse.renderers.base import printable
 
@@ -218,12 +217,14 @@ def analyze(
     if (audio is None) == (transcript is None):
         raise click.UsageError("give either an AUDIO file or --transcript FILE.json")
     if transcript is not None and speakers is not None:
-        raise click.UsageError("--speakers applies to a recording, not to --transcript (its speakers are given)")
+        raise click.UsageError(
+            "--speakers applies to a recording, not to --transcript (its speakers are given)"
+        )
     if save and no_save:
         raise click.UsageError("--save and --no-save contradict each other; give one")
     renderer = _pick_renderer(plugins.renderers(), format_, output)
     if output is not None:
-        _check_writable(output)
+        check_writable(output)
     has_voice_print = me is None and saved_voice_print() is not None
     found = plugins.analyzers()
     where, config_file = config.load()
@@ -277,7 +278,7 @@ def analyze(
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write(output, text)
+        write_whole(output, text)
         click.echo(tr(lang, "Report written to {path}", path=output), err=True)
     if failed:
         said = ntr(
@@ -302,30 +303,13 @@ def _warn_if_damaged(conversation, lang: str) -> None:  # type: ignore[no-untype
         click.echo(printable(tr(lang, "Warning: {problem}", problem=damage_note(damage, lang))), err=True)
 
 
-def _check_writable(output: Path) -> None:
-    """Refuse an output that cannot be written before the work, not after it."""
-    folder = output.parent
-    if not folder.is_dir():
-        raise RehearseError("cannot write {output}: the folder {folder} does not exist", output=output, folder=folder)
-    if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise RehearseError("cannot write {output}: permission denied", output=output)
-
-
-def _write(output: Path, text: str) -> None:
-    """Write the report whole or not at all: a full disk must not leave half a report in place of
-    the previous one."""
-    staging = output.with_name(f".{output.name}.partial")
-    try:
-        # A lone surrogate (JSON may escape one) has no UTF-8 form: it becomes "?", the rest stays.
-        staging.write_text(text, encoding="utf-8", errors="replace")
-        staging.replace(output)
-    except OSError as exc:
-        staging.unlink(missing_ok=True)
-        raise RehearseError("cannot write {output}: {reason}", output=output, reason=exc.strerror or exc) from exc
-
-
 def _keep(
-    result: dict, audio: Path | None, transcript: Path | None, config_file: dict, where: Path | None, lang: str
+    result: dict,
+    audio: Path | None,
+    transcript: Path | None,
+    config_file: dict,
+    where: Path | None,
+    lang: str,
 ) -> None:
     """Save the session in the history and add the progress so far to the report; a history that
     cannot be used costs a warning, never the report."""
@@ -344,7 +328,9 @@ def _keep(
         profile = result.get("profile")
         result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
     except history.HistoryError as exc:
-        click.echo(tr(lang, "Warning: not saved to your history: {problem}", problem=exc.said(lang)), err=True)
+        click.echo(
+            tr(lang, "Warning: not saved to your history: {problem}", problem=exc.said(lang)), err=True
+        )
 
 
 def _content_hash(audio: Path | None, transcript: Path | None, recorded: str | None) -> str | None:

@@ -7,12 +7,13 @@ import io
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from rehearse.cli.app import cli
-from rehearse.cli.ui import sparkline
+from rehearse.cli.ui import check_writable, sparkline, write_whole
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
 from rehearse.renderers.base import printable
@@ -294,18 +295,30 @@ WIDTH = 60
     help="Judge against this situation's targets. Default: B's situation.",
 )
 @click.option("--json", "json_", is_flag=True, help="Print as JSON.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the comparison as a web page, each figure drawn against its target.",
+)
 @lang_option("comparison")
-def compare_command(first: int, second: int, profile: str | None, json_: bool, lang: str | None) -> None:
+def compare_command(
+    first: int, second: int, profile: str | None, json_: bool, html_file: Path | None, lang: str | None
+) -> None:
     """Compare two sessions side by side: each key figure in A and in B, the change,
     and whether B is closer to the situation's target or further from it.
 
     \b
     rehearse compare 3 12
     rehearse compare 3 12 --json
+    rehearse compare 3 12 --html compare.html
     """
     from rehearse import config, history
     from rehearse.coaching import scorecard as coach
 
+    if html_file is not None:
+        check_writable(html_file)
     where, config_file = config.load()
     # Which situation judges the change: asked, else B's, else A's.
     if profile is None:
@@ -313,10 +326,15 @@ def compare_command(first: int, second: int, profile: str | None, json_: bool, l
         profile = known.get(second) or known.get(first)
     found = history.compare(first, second, coach.targets(profile, config_file, where))
     found["profile"] = profile
+    lang = lang or user_language()
+    if html_file is not None:
+        from rehearse.renderers.html import comparison_page
+
+        write_whole(html_file, comparison_page(found, lang))
+        click.echo(tr(lang, "Comparison written to {path}", path=html_file), err=True)
     if json_:
         click.echo(dumps(found))
         return
-    lang = lang or user_language()
     for line in _comparison(found, lang):
         # Labels may come from an analyzer plugin, paths from the history file.
         click.echo(printable(line))

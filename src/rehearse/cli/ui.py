@@ -1,12 +1,16 @@
-"""What the command line shows while work runs: progress bars, the recording meter, sparklines."""
+"""What the command line shows while work runs (progress bars, the recording meter, sparklines)
+and how it writes what it made."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
+from rehearse.errors import RehearseError
 from rehearse.i18n import N_, percent, tr, user_language
 from rehearse.recording.cues import SILENT_WARNING_SECONDS, Levels
 
@@ -197,3 +201,29 @@ def sparkline(values: list[float | None]) -> str:
         " " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1)) if high > low else 3]
         for v in values
     )
+
+
+def check_writable(output: Path) -> None:
+    """Refuse an output that cannot be written before the work, not after it."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise RehearseError(
+            "cannot write {output}: the folder {folder} does not exist", output=output, folder=folder
+        )
+    if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise RehearseError("cannot write {output}: permission denied", output=output)
+
+
+def write_whole(output: Path, text: str) -> None:
+    """Write the file whole or not at all: a full disk must not leave half a report in place
+    of the previous one."""
+    staging = output.with_name(f".{output.name}.partial")
+    try:
+        # A lone surrogate (JSON may escape one) has no UTF-8 form: it becomes "?", the rest stays.
+        staging.write_text(text, encoding="utf-8", errors="replace")
+        staging.replace(output)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise RehearseError(
+            "cannot write {output}: {reason}", output=output, reason=exc.strerror or exc
+        ) from exc

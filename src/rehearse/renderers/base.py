@@ -161,19 +161,31 @@ def missed_targets(report: dict) -> list[dict]:
 
 def top_advice(report: dict, limit: int = 3) -> list[str]:
     """The first pieces of advice, each on a different behaviour (:func:`top_picks`)."""
-    return [text for _, text in top_picks(report, limit)]
+    return [pick.advice for pick in top_picks(report, limit)]
 
 
-def top_picks(report: dict, limit: int = 3) -> list[tuple[str, str]]:
-    """(analyzer, advice) of the first pieces of advice: missed targets first, then the first
-    advice of each analyzer in report order; one per analyzer, since two from one are one point
-    said twice ("Your pace: 201 words/min" and "You spoke at 201 words a minute")."""
+@dataclass(frozen=True)
+class Pick:
+    """One of the things to work on: the analyzer it comes from, its advice, and the moment
+    that shows it (seconds; ``None`` when the behaviour has no single moment, as talk time)."""
+
+    analyzer: str
+    advice: str
+    time: float | None
+
+
+def top_picks(report: dict, limit: int = 3) -> list[Pick]:
+    """The first pieces of advice: missed targets first, then the first advice of each analyzer
+    in report order; one per analyzer, since two from one are one point said twice ("Your pace:
+    201 words/min" and "You spoke at 201 words a minute"). Each comes with its analyzer's first
+    moment of yours (of anyone's when who you are is unknown)."""
     lang = report.get("report_language", "en")
     unsure = figures_uncertain(report)
-    picked: list[tuple[str, str]] = []
+    picked: dict[str, str] = {}
     for item in missed_targets(report):
-        if item.get("advice") and item.get("analyzer") not in {name for name, _ in picked}:
-            text = tr(
+        analyzer = item.get("analyzer", item["metric"])
+        if item.get("advice") and analyzer not in picked:
+            picked[analyzer] = tr(
                 lang,
                 "{figure}: {value} (target {target}). {advice}",
                 figure=item["label"],
@@ -181,10 +193,18 @@ def top_picks(report: dict, limit: int = 3) -> list[tuple[str, str]]:
                 target=item["target"],
                 advice=item["advice"],
             )
-            picked.append((item.get("analyzer", item["metric"]), text))
-    spoken = {name for name, _ in picked}
-    picked += [(s.name, s.advice[0]) for s in sections(report) if s.advice and s.name not in spoken]
-    return picked[:limit]
+    found = {s.name: s for s in sections(report)}
+    for section in found.values():
+        if section.advice and section.name not in picked:
+            picked[section.name] = section.advice[0]
+    you = (report.get("coaching") or {}).get("you")
+    picks = []
+    for analyzer, advice in list(picked.items())[:limit]:
+        moments = found[analyzer].moments if analyzer in found else []
+        mine = [m for m in moments if you and m.get("speaker") == you] or moments
+        times = [m["time"] for m in mine if isinstance(m.get("time"), (int, float))]
+        picks.append(Pick(analyzer, advice, float(times[0]) if times else None))
+    return picks
 
 
 def speaker_labels(report: dict) -> dict[str, str]:

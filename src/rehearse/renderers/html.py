@@ -37,7 +37,7 @@ from rehearse.renderers.base import (
     sections,
     speaker_labels,
     target_source,
-    top_advice,
+    top_picks,
     uncertain_legend,
     uncertain_why,
 )
@@ -195,18 +195,98 @@ class HtmlRenderer(Renderer):
             + escape(tr(lang, "Click a time to hear that moment."))
             + "</span></div>"
         )
-        title = audio_name or tr(lang, "feedback")
-        return (
-            f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            f"style-src {_hash_source(CSS)}; script-src {_hash_source(SCRIPT)}; img-src data:; "
-            "media-src 'self' file: blob:; base-uri 'none'; form-action 'none'\">\n"
-            f"<title>rehearse — {escape(title)}</title>\n"
-            f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(body)
-            + f"\n</main>\n{player}\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        return _page(lang, audio_name or tr(lang, "feedback"), body, player + f"\n<script>{SCRIPT}</script>")
+
+
+def _page(lang: str, title: str, body: list[str], after: str = "") -> str:
+    """A whole page; its policy allows the style sheet and, when ``after`` holds it, the script."""
+    script = f"script-src {_hash_source(SCRIPT)}; " if SCRIPT in after else ""
+    return (
+        f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f"style-src {_hash_source(CSS)}; {script}img-src data:; "
+        "media-src 'self' file: blob:; base-uri 'none'; form-action 'none'\">\n"
+        f"<title>rehearse — {escape(title)}</title>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + f"\n</main>\n{after}\n</body>\n</html>\n"
+    )
+
+
+def comparison_page(found: dict, lang: str) -> str:
+    """Two sessions side by side (:func:`rehearse.history.compare`): per key figure, both values
+    drawn from zero against the target band, the change, and better or worse."""
+    from rehearse.coaching import situations as profiles
+
+    a, b = found["first"], found["second"]
+    body = ["<h1>" + escape(tr(lang, "Two sessions compared")) + "</h1>", '<ul class="facts">']
+    for tag, s in (("A", a), ("B", b)):
+        said = tr(
+            lang,
+            "{tag}: session {id}, {date}, {situation}",
+            tag=tag,
+            id=s["id"],
+            date=s["date"][:16].replace("T", " "),
+            situation=profiles.title(s["profile"], lang) if s["profile"] else "—",
         )
+        body.append(f"<li>{escape(said)}</li>")
+    body.append("</ul>")
+    if not found["metrics"]:
+        body.append(f"<p>{escape(tr(lang, 'Neither session has figures of yours to compare.'))}</p>")
+        return _page(lang, tr(lang, "Two sessions compared"), body)
+    declared = scorecard.declared()
+    cards = []
+    for name, figure in found["metrics"].items():
+        if name in declared:  # a figure of a plugin since removed has no label left to show
+            cards.append(_comparison_card(figure, declared[name].figure, lang))
+    body.append('<div class="cards" id="comparison">' + "".join(cards) + "</div>")
+    return _page(lang, tr(lang, "Two sessions compared"), body)
+
+
+def _comparison_card(figure: dict, metric: Figure, lang: str) -> str:
+    w, lane, left, pad = 220, 22, 18, 8
+    values = {"A": figure["first"], "B": figure["second"]}
+    known = [v for v in values.values() if v is not None]
+    bounds = [b for b in (figure["min"], figure["max"]) if b is not None]
+    ceiling = max([*known, *bounds, 0.0]) * 1.15 or 1.0
+
+    def x(v: float) -> float:
+        return left + max(v, 0.0) / ceiling * (w - left - pad)
+
+    h = 2 * lane + pad
+    parts = []
+    if bounds:
+        start = x(figure["min"]) if figure["min"] is not None else left
+        end = x(figure["max"]) if figure["max"] is not None else w - pad
+        band = target_text(figure["min"], figure["max"], metric.unit, lang)
+        parts.append(
+            f'<rect class="band" x="{start:.1f}" y="0" width="{max(end - start, 1):.1f}" height="{h}" '
+            f'fill="#1f8a4c" fill-opacity="0.15"><title>{escape(tr(lang, "target {target}", target=band))}</title></rect>'
+        )
+    for row, (tag, v) in enumerate(values.items()):
+        top = pad / 2 + row * lane
+        parts.append(f'<text x="0" y="{top + 14:.1f}">{tag}</text>')
+        if v is None:
+            parts.append(
+                f'<text class="missing" x="{left}" y="{top + 14:.1f}">'
+                f"{escape(tr(lang, 'not measured in {session}', session=tag))}</text>"
+            )
+            continue
+        parts.append(
+            f'<rect class="bar" x="{left}" y="{top + 3:.1f}" width="{max(x(v) - left, 1):.1f}" height="{lane - 8}" '
+            f'fill="{COLOURS[0] if tag == "B" else "#98a2b3"}"><title>{escape(figure_text(v, metric.unit, lang))}'
+            "</title></rect>"
+        )
+    parts.append(f'<line x1="{left}" x2="{left}" y1="0" y2="{h}" stroke="#98a2b3"/>')
+    shown = " → ".join(
+        f"{tag} " + (escape(figure_text(v, metric.unit, lang)) if v is not None else "—") for tag, v in values.items()
+    )
+    verdict = "" if figure["verdict"] == "missing" else " · " + escape(trend_text(figure["verdict"], lang))
+    status = {"better": "ok", "worse": "high"}.get(figure["verdict"], "")
+    return (
+        f'<div class="card {status}"><div class="label">{escape(metric.label_text(lang))}</div>'
+        f'<svg viewBox="0 0 {w} {h}" width="100%">' + "".join(parts) + "</svg>"
+        f'<div class="target">{shown}{verdict}</div></div>'
+    )
 
 
 def _hash_source(inline: str) -> str:
@@ -225,13 +305,16 @@ def _h2(title: str) -> str:
 
 
 def _advice(report: dict, lang: str, marks: UncertainMarks) -> list[str]:
-    advice = top_advice(report)
-    if not advice:
+    picks = top_picks(report)
+    if not picks:
         return []
-    return [
-        _h2(tr(lang, "Three things to work on")),
-        '<ol class="top">' + "".join(f"<li>{marks.within(escape(a))}</li>" for a in advice) + "</ol>",
-    ]
+    items = "".join(
+        f"<li>{marks.within(escape(pick.advice))}"
+        + ("" if pick.time is None else " " + _time_button(pick.time))
+        + "</li>"
+        for pick in picks
+    )
+    return [_h2(tr(lang, "Three things to work on")), f'<ol class="top">{items}</ol>']
 
 
 def _scorecard(report: dict, lang: str, marks: UncertainMarks) -> list[str]:

@@ -19,7 +19,7 @@ from rehearse.renderers.base import (
     sections,
     speaker_labels,
     target_source,
-    top_advice,
+    top_picks,
     uncertain_legend,
     uncertain_speakers,
 )
@@ -80,10 +80,14 @@ class MarkdownRenderer(Renderer):
             before, finding, after = no_speech_sentence(lang)
             lines += ["", f"{escape(before)}**{escape(finding)}**{escape(after)}"]
             return "\n".join(lines) + "\n"
-        advice = top_advice(report)
-        if advice:
+        picks = top_picks(report)
+        if picks:
             lines += ["", "## " + escape(tr(lang, "Three things to work on")), ""]
-            lines += [f"{i}. {marks.within(escape(item))}" for i, item in enumerate(advice, 1)]
+            lines += [
+                f"{i}. {marks.within(escape(pick.advice))}"
+                + ("" if pick.time is None else f" ({clock(pick.time)})")
+                for i, pick in enumerate(picks, 1)
+            ]
         heading = scorecard_heading(report)
         if heading:
             coaching = report["coaching"]

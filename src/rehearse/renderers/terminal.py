@@ -27,7 +27,7 @@ from rehearse.renderers.base import (
     scorecard_heading,
     sections,
     speaker_labels,
-    top_advice,
+    top_picks,
     uncertain_legend,
     uncertain_speakers,
 )
@@ -93,12 +93,13 @@ class TerminalRenderer(Renderer):
             show(before, (finding, "bold"), after)
             return out.getvalue()
 
-        advice = top_advice(report)
-        if advice:
+        picks = top_picks(report)
+        if picks:
             console.print()
             show((tr(lang, "Three things to work on"), "bold"))
-            for i, item in enumerate(advice, 1):
-                show(f"  {i}. {marks.within(item)}", hang=5)
+            for i, pick in enumerate(picks, 1):
+                at = "" if pick.time is None else f" ({clock(pick.time)})"
+                show(f"  {i}. {marks.within(pick.advice)}{at}", hang=5)
 
         heading = scorecard_heading(report)
         if heading:
