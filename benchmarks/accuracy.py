@@ -687,7 +687,7 @@ REPEATED = ("espeak fr job interview, one mic", "phone call, two channels (8 kHz
 
 
 def speed(cases: list[Case]) -> None:
-    from rehearse.audio import activity, pitch
+    from rehearse.audio import activity, cuts, pitch
     from rehearse.diarization import voice
     from rehearse.transcription.model_files import resolve
     from rehearse.transcription.whisper import Transcriber, WhisperSettings
@@ -702,7 +702,7 @@ def speed(cases: list[Case]) -> None:
     melody = time.perf_counter() - started
     transcriber = Transcriber(WhisperSettings(resolve("base")))
     started = time.perf_counter()
-    transcriber.transcribe(mono)
+    transcriber.transcribe(mono, cuts.windows(mono, speech))
     transcription = time.perf_counter() - started
     print(
         f"\nspeed on {len(mono) / RATE / 60:.1f} min of real speech, one channel ({found.unseparated or len(found.speakers)}):"

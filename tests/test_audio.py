@@ -158,7 +158,7 @@ def test_truncated_file_keeps_what_decodes(tmp_path):
 
 
 def test_chunks_cover_the_audio_and_end_in_its_quietest_moments():
-    from rehearse.transcription.whisper import chunk_bounds
+    from rehearse.audio.cuts import chunk_bounds
 
     rate = 16_000
     noise = np.random.default_rng(0).normal(0, 0.1, rate * 700).astype(np.float32)
@@ -170,4 +170,4 @@ def test_chunks_cover_the_audio_and_end_in_its_quietest_moments():
     assert all(hi - lo <= 300 * rate for lo, hi in bounds)
     assert 270 * rate < bounds[1][0] < 271 * rate
     assert 560 * rate < bounds[2][0] < 561 * rate
-    assert chunk_bounds(noise[: rate * 10]) == [(0, rate * 10)]
+    assert chunk_bounds(noise[: rate * 10], 300.0) == [(0, rate * 10)]

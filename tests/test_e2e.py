@@ -150,27 +150,29 @@ def test_voice_print_marks_the_user_on_mono_and_stereo():
         assert roles == {"me", "interviewer"}
 
 
-def test_long_recordings_are_transcribed_in_chunks_cut_at_pauses():
-    # Chunks of 20 s stand in for the 5-minute chunks of a long recording. Measured on this
-    # fixture: the same word recall in one piece (0.876) as in 20-s chunks (0.881), every word
-    # inside true speech; 0.85 leaves room for one or two words lost at a cut.
+def test_speech_is_transcribed_in_windows_whisper_hears_whole():
+    # Measured on this fixture: the same word recall in one piece (0.876) as in 20-s chunks
+    # (0.881); 0.85 leaves room for one or two words lost at a window's edge.
+    from rehearse.audio import activity
+    from rehearse.audio.cuts import WINDOW_SECONDS, windows
     from rehearse.audio.decode import load
     from rehearse.transcription.model_files import resolve
-    from rehearse.transcription.whisper import Transcriber, WhisperSettings, chunk_bounds
+    from rehearse.transcription.whisper import Transcriber, WhisperSettings
 
     expected = truth("en-interview")
     mono = load(AUDIO / "en-interview-mono.wav").mono
-    cuts = [start / 16_000 for start, _ in chunk_bounds(mono, 20.0)][1:]
-    assert len(cuts) >= 3
-    assert not [c for c in cuts if any(s["start"] < c < s["end"] for s in expected["segments"])]
+    speech = [(s.start, s.end) for s in activity.voice_activity(mono, "S1")]
+    spans = windows(mono, speech)
+    assert len(spans) >= 3 and all(end - start <= WINDOW_SECONDS for start, end in spans)
+    assert all(any(a <= start and end <= b for a, b in spans) for start, end in speech if end - start < 29)
 
-    result = Transcriber(WhisperSettings(resolve("base"), chunk_seconds=20.0)).transcribe(mono)
+    result = Transcriber(WhisperSettings(resolve("base"))).transcribe(mono, spans)
     assert result.language == "en"
     said = [w for u in expected["utterances"] for w in re.findall(r"[\w']+", u["text"].lower())]
     heard = [w for word in result.words for w in re.findall(r"[\w']+", word.text.lower())]
     matcher = difflib.SequenceMatcher(a=said, b=heard, autojunk=False)
     assert sum(block.size for block in matcher.get_matching_blocks()) / len(said) >= 0.85
-    for word in result.words:  # offsets of later chunks put words back in recording time
+    for word in result.words:  # each window's offset puts its words back in recording time
         middle = (word.start + word.end) / 2
         assert any(s["start"] - 0.5 <= middle <= s["end"] + 0.5 for s in expected["segments"]), word
 

@@ -5,6 +5,7 @@ monitor, and the recording is compared with the fixture."""
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from conftest import AUDIO, run_cli, truth
+from conftest import AUDIO, ROOT, run_cli, truth
 from rehearse.audio import decode as audio
 from rehearse.errors import RecordingError
 from rehearse.recording import capture, cues, devices, sidecar, wav
@@ -317,6 +318,27 @@ def test_record_captures_what_is_played_and_analyzes_it(null_sink, tmp_path):
     assert info["profile"] == "job-interview" and info["sample_rate"] == 16_000
 
 
+def test_recording_is_announced_once_audio_is_on_disk(null_sink, tmp_path):
+    """Through PulseAudio the stream takes about 1.6 s to deliver its first block: "Recording to"
+    said before then lost the first words of whoever started talking when told."""
+    out = tmp_path / "announced.wav"
+    player = subprocess.Popen(["paplay", str(AUDIO / "en-interview-S1-voice.wav")])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rehearse", "record", str(out), "--duration", "3", "--quiet", "--lang", "en"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    on_disk = None
+    for line in process.stderr:
+        if line.startswith("Recording to"):
+            on_disk = out.stat().st_size - 44 if out.exists() else 0
+            break
+    process.communicate(timeout=30)
+    player.terminate()
+    assert process.returncode == 0
+    assert on_disk is not None and on_disk > 0, "audio was already in the file when the line appeared"
+
+
 def test_kill_9_loses_at_most_a_second(null_sink, tmp_path):
     out = tmp_path / "crash.wav"
     player = subprocess.Popen(["paplay", str(AUDIO / "en-interview-S1-voice.wav")])
@@ -444,3 +466,34 @@ def test_two_mics_are_recorded_side_by_side_in_sync_as_flac(two_mics, tmp_path):
     # Measured: correlation 0.998 / 0.999, and both channels at the same lag to the sample.
     assert left > 0.95 and right > 0.95, (left, right)
     assert abs(lag_left - lag_right) <= 160, (lag_left, lag_right)  # within 10 ms of each other
+
+
+@pytest.mark.e2e
+def test_a_session_transcribed_while_recording_reports_what_the_file_gives(null_sink, tmp_path):
+    """Three minutes of real conversation played into the virtual card while `record --analyze`
+    transcribes as it goes; the saved report is the report of analysing the file afterwards."""
+    from test_real_speech import _source
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import long_conversation
+
+    mono, _ = _source(long_conversation.build, 3.0)
+    out = tmp_path / "session.wav"
+    player = start_when_recording(out, "paplay", str(mono))
+    live = run_cli("record", str(out), "--duration", "185", "--analyze", "--lang", "en")
+    player.wait()
+    assert live.returncode == 0, live.stderr
+    info = json.loads((tmp_path / "session.session.json").read_text())
+    assert info["overflows"] == 0, "capture never waited for transcription"
+    ahead = re.search(r"Transcribed while recording: up to (\d+):(\d+)\.", live.stderr)
+    assert ahead, live.stderr
+    # A batch is four windows of up to 30 s, closed once the speech after them is heard: of
+    # 3 min, the first batch (measured: up to 01:56) is done before the end.
+    assert int(ahead.group(1)) * 60 + int(ahead.group(2)) >= 90, live.stderr
+
+    (session,) = json.loads(run_cli("history", "--json").stdout)
+    streamed = json.loads(run_cli("history", "--show", str(session["id"])).stdout)
+    after = json.loads(run_cli("analyze", str(out), "--no-save", "-f", "json").stdout)
+    # Same windows in the same batches, from the same samples: the same words, to the letter.
+    assert [w["text"] for w in streamed["words"]] == [w["text"] for w in after["words"]]
+    assert streamed["coaching"]["key_metrics"] == after["coaching"]["key_metrics"]

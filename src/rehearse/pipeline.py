@@ -18,7 +18,7 @@ import numpy as np
 from rehearse import plugins
 from rehearse import report as report_module
 from rehearse.analyzers import base as analysis
-from rehearse.audio import activity, decode
+from rehearse.audio import activity, cuts, decode
 from rehearse.coaching import scorecard, situations
 from rehearse.coaching import you as roles
 from rehearse.conversation import (
@@ -36,9 +36,11 @@ from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import ntr, report_language, separated, tr
 from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
+from rehearse.transcription.base import Transcription
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
 if TYPE_CHECKING:
+    from rehearse.transcription.ahead import Ahead
     from rehearse.transcription.base import SpeechToText
 
 T = TypeVar("T")
@@ -83,26 +85,31 @@ class SpeakerActivity:
     source: Attribution
     unseparated: str | None = None  # why one channel could not be split, if it could not
     mics: activity.Mics | None = None  # one mic per speaker: their levels, to judge each word by
+    speech: list[Segment] | None = None  # where the one channel holds speech, whoever speaks
 
 
 def who_spoke_when(
-    recording: decode.Recording, options: Options, progress: Progress = _quiet
+    recording: decode.Recording,
+    options: Options,
+    progress: Progress = _quiet,
+    finder: activity.SpeechFinder | None = None,
 ) -> SpeakerActivity:
-    """Speech segments per speaker: by channel on two-channel files, by voice on one channel."""
+    """Speech segments per speaker: by channel on two-channel files, by voice on one channel.
+    ``finder`` holds the speech found while recording, if it was."""
     channels = recording.speaker_channels
     if channels > 1:
         speakers = [f"S{i + 1}" for i in range(channels)]
         mics = activity.Mics.measure(recording.samples)
         return SpeakerActivity(mics.segments(speakers), speakers, Attribution.CHANNELS, mics=mics)
-    speech = activity.voice_activity(recording.mono, "S1")
+    speech = activity.voice_activity(recording.mono, "S1", finder=finder)
     if not speech:
-        return SpeakerActivity([], ["S1"], Attribution.SINGLE)
+        return SpeakerActivity([], ["S1"], Attribution.SINGLE, speech=speech)
     diarization = _plugin(plugins.diarizers(), options.diarizer, "diarizer").diarize(
         recording.mono, [(s.start, s.end) for s in speech], options.speakers, lambda f: progress("voices", f)
     )
     if diarization.unseparated is not None:
-        return SpeakerActivity(speech, ["S1"], Attribution.SINGLE, diarization.unseparated)
-    return SpeakerActivity(diarization.segments, diarization.speakers, Attribution.VOICES)
+        return SpeakerActivity(speech, ["S1"], Attribution.SINGLE, diarization.unseparated, speech=speech)
+    return SpeakerActivity(diarization.segments, diarization.speakers, Attribution.VOICES, speech=speech)
 
 
 def _without_debris(words: list[Word], language: str | None) -> tuple[list[Word], int]:
@@ -111,26 +118,38 @@ def _without_debris(words: list[Word], language: str | None) -> tuple[list[Word]
     return kept, len(words) - len(kept)
 
 
-def transcribe_recording(path: str | Path, options: Options, progress: Progress = _quiet) -> Conversation:
-    """Turn a recording into a conversation: words, who spoke when, utterances and turns."""
-    # Everything that can be refused is checked before minutes of work: the plugins named,
-    # then the model.
+def load_transcriber(options: Options, progress: Progress = _quiet) -> SpeechToText:
+    """The speech model ``options`` name, after checking the plugins named exist: everything that
+    can be refused is checked before minutes of work."""
     _plugin(plugins.diarizers(), options.diarizer, "diarizer")
-    transcriber = _plugin(plugins.transcribers(), options.transcriber, "transcriber").load(
+    return _plugin(plugins.transcribers(), options.transcriber, "transcriber").load(
         options.model,
         device=options.device,
         compute_type=options.compute_type,
         language=options.language,
         progress=lambda f: progress("model", f),
     )
+
+
+def transcribe_recording(
+    path: str | Path, options: Options, progress: Progress = _quiet, ahead: Ahead | None = None
+) -> Conversation:
+    """Turn a recording into a conversation: words, who spoke when, utterances and turns.
+    ``ahead`` is what was transcribed while it was recorded: only the rest is done here."""
+    transcriber = ahead.model if ahead else load_transcriber(options, progress)
     recording = decode.load(path, lambda f: progress("decode", f))
-    found = who_spoke_when(recording, options, progress)
+    finder = ahead.finder if ahead else None
+    found = who_spoke_when(recording, options, progress, finder)
     segments, speakers, source = found.segments, found.speakers, found.source
 
     words, language, probability, notes = [], options.language, None, []
     invented: list[str] = []
     if segments:
-        result = transcriber.transcribe(recording.mono, lambda f: progress("transcribe", f))
+        speech = found.speech
+        if speech is None:
+            speech = activity.voice_activity(recording.mono, "S1", finder=finder)
+        stretches = cuts.windows(recording.mono, [(s.start, s.end) for s in speech])
+        result = _transcribe(transcriber, recording.mono, stretches, progress, ahead)
         words, language, probability = result.words, result.language, result.language_probability
         invented = result.dropped
     progress("transcribe", 1.0)
@@ -204,6 +223,26 @@ def transcribe_recording(path: str | Path, options: Options, progress: Progress 
         model=options.model,
         notes=notes,
         profile=options.profile or _stored_profile(Path(path)),
+    )
+
+
+def _transcribe(
+    model: SpeechToText,
+    mono: np.ndarray,
+    windows: list[tuple[float, float]],
+    progress: Progress,
+    ahead: Ahead | None,
+) -> Transcription:
+    """The words of every window: those transcribed while recording, then the rest."""
+    done = ahead.done_of(mono, windows) if ahead else 0
+    if not ahead or not done:
+        return model.transcribe(mono, windows, lambda f: progress("transcribe", f))
+    rest = model.transcribe(mono, windows[done:], lambda f: progress("transcribe", f), language=ahead.language)
+    return Transcription(
+        ahead.words + rest.words,
+        ahead.language or rest.language,
+        ahead.language_probability if ahead.language_probability is not None else rest.language_probability,
+        ahead.dropped + rest.dropped,
     )
 
 

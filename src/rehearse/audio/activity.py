@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rehearse.audio.cuts import next_cut
 from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Segment
 
 FRAME_SECONDS = 0.01
-# Voice activity runs on pieces of at most this length (see voice_activity): a shorter
-# recording goes through whole.
-VAD_PIECE_SECONDS = 1800.0
+# Voice activity runs on pieces of at most this length (see SpeechFinder), short enough that a
+# recording under way is heard as it goes.
+VAD_PIECE_SECONDS = 60.0
 # Silero reads windows of 512 samples from the start of what it is given, and its times are
 # rounded to 0.01 s (160 samples): pieces cut on a grid of both keep every window and time
 # where it falls in the whole recording.
@@ -119,29 +120,60 @@ class Mics:
 
 
 def voice_activity(
-    samples: np.ndarray, speaker: str, settings: ActivitySettings | None = None
+    samples: np.ndarray,
+    speaker: str,
+    settings: ActivitySettings | None = None,
+    finder: SpeechFinder | None = None,
 ) -> list[Segment]:
-    """Speech segments of a single-channel recording, from Silero VAD.
+    """Speech segments of a single-channel recording, from Silero VAD (:class:`SpeechFinder`;
+    ``finder`` may have heard the start of it already, as it was recorded)."""
+    finder = finder or SpeechFinder(settings)
+    finder.feed(samples, finished=True)
+    return [Segment(speaker, start, end) for start, end in finder.spans]
 
-    Silero (through faster-whisper) pads and re-batches all it is given, two more copies of
-    it: 1 GB on two hours. So a long recording goes through in pieces cut where it is quietest,
-    and speech that runs across a cut is joined back.
+
+class SpeechFinder:
+    """Silero VAD over a recording piece by piece, fed the recording so far as it grows.
+
+    Silero (through faster-whisper) pads and re-batches all it is given, two more copies of it:
+    1 GB on two hours. So it hears pieces of at most :data:`VAD_PIECE_SECONDS`, cut where the
+    recording is quietest, and speech that runs across a cut is joined back. A piece is heard
+    once the recording runs past it, and its cut depends only on the audio before, so a
+    recording fed as it is made gives the speech of the finished one: every span but the last
+    is final (:attr:`final`).
     """
-    settings = settings or ActivitySettings()
-    from rehearse.transcription.whisper import chunk_bounds, speech_spans
 
-    cuts = [hi - hi % VAD_GRID for _, hi in chunk_bounds(samples, VAD_PIECE_SECONDS)[:-1]]
-    spans: list[tuple[float, float]] = []
-    for lo, hi in zip([0, *cuts], [*cuts, len(samples)]):
-        offset = lo / SAMPLE_RATE
-        found = [
-            (round(start + offset, 2), round(end + offset, 2))
-            for start, end in speech_spans(samples[lo:hi], settings.max_gap, settings.min_speech)
-        ]
-        if spans and found and found[0][0] - spans[-1][1] < settings.max_gap:
-            spans[-1] = (spans[-1][0], found.pop(0)[1])
-        spans += found
-    return [Segment(speaker, start, end) for start, end in spans]
+    def __init__(self, settings: ActivitySettings | None = None) -> None:
+        self.settings = settings or ActivitySettings()
+        self.spans: list[tuple[float, float]] = []
+        self.heard = 0  # samples done: the next piece starts here
+
+    @property
+    def final(self) -> list[tuple[float, float]]:
+        """The spans more audio cannot change (the last may yet join speech across the next cut)."""
+        return self.spans[:-1]
+
+    def feed(self, samples: np.ndarray, finished: bool = False) -> None:
+        """Hear the pieces of ``samples`` (the whole recording so far, 16 kHz) that are complete;
+        the rest as well when the recording is ``finished``."""
+        from rehearse.transcription.whisper import speech_spans
+
+        while True:
+            cut = next_cut(samples, self.heard, VAD_PIECE_SECONDS)
+            if cut is None and not (finished and self.heard < len(samples)):
+                return
+            end = len(samples) if cut is None else cut - cut % VAD_GRID
+            offset = self.heard / SAMPLE_RATE
+            found = [
+                (round(start + offset, 2), round(stop + offset, 2))
+                for start, stop in speech_spans(
+                    samples[self.heard : end], self.settings.max_gap, self.settings.min_speech
+                )
+            ]
+            if self.spans and found and found[0][0] - self.spans[-1][1] < self.settings.max_gap:
+                self.spans[-1] = (self.spans[-1][0], found.pop(0)[1])
+            self.spans += found
+            self.heard = end
 
 
 def _above_noise(level: np.ndarray, settings: ActivitySettings) -> np.ndarray:

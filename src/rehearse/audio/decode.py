@@ -235,14 +235,35 @@ def _check_regular_file(path: Path) -> None:
         raise AudioError("{path}: the file is empty (0 bytes)", path=path)
 
 
+def _converter(av, channels: int):  # type: ignore[no-untyped-def]
+    """FFmpeg's resampler to 16 kHz float rows, the one every recording goes through."""
+    return av.AudioResampler(format="fltp", layout="mono" if channels == 1 else "stereo", rate=SAMPLE_RATE)
+
+
+def resampler(channels: int) -> Callable[[np.ndarray, int], np.ndarray]:
+    """A converter of 16-bit blocks (frames × ``channels``) at some rate to float rows at
+    16 kHz, block after block, as :func:`load` converts the file they are written to."""
+    import av
+
+    convert = _converter(av, channels)
+    layout = "mono" if channels == 1 else "stereo"
+
+    def resample(pcm: np.ndarray, rate: int) -> np.ndarray:
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm).reshape(1, -1), format="s16", layout=layout)
+        frame.sample_rate = rate
+        rows = [out.to_ndarray() for out in convert.resample(frame)]
+        return np.concatenate(rows, axis=1) if rows else np.zeros((channels, 0), np.float32)
+
+    return resample
+
+
 def _decode(
     av, container, stream, buffer: _Buffer, progress: ProgressCallback | None
 ) -> tuple[int, bool, str | None]:  # type: ignore[no-untyped-def]
     """Decode ``stream`` into ``buffer``, packet by packet so that one bad stretch is skipped
     rather than ending the file. Returns how many packets failed, whether reading stopped on
     an error, and FFmpeg's reason for the first failure."""
-    layout = "mono" if buffer.channels == 1 else "stereo"
-    resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+    resampler = _converter(av, buffer.channels)
     skipped, stopped, reason = 0, False, None
     planned = buffer.capacity  # progress is measured against the room made for the file's length
     shown = 0.0

@@ -257,7 +257,9 @@ def analyze(
             if options.me:
                 pipeline.set_me(conversation, options.me, "option", options)
         else:
-            conversation = pipeline.transcribe_recording(audio, options, progress)  # type: ignore[arg-type]
+            # What `rehearse record --analyze` transcribed while recording, if it did.
+            ahead = ctx.obj.pop("ahead", None)
+            conversation = pipeline.transcribe_recording(audio, options, progress, ahead)  # type: ignore[arg-type]
     # What this command says about the conversation, it says in the report's language.
     lang = report_language(conversation.language, report_lang)
     _warn_if_damaged(conversation, lang)

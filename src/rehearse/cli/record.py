@@ -9,9 +9,9 @@ import click
 
 from rehearse.cli.analyze import analyze as analyze_command
 from rehearse.cli.app import cli
-from rehearse.cli.ui import live_levels
+from rehearse.cli.ui import live_levels, progress_bars
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.i18n import ntr, tenths, tr, user_language
+from rehearse.i18n import clock, ntr, tenths, tr, user_language
 from rehearse.renderers.base import printable
 
 
@@ -151,7 +151,6 @@ def record(
         )
     else:
         started = tr(speaks, "Recording to {path} — stop with {keys}.", path=path, keys=keys)
-    click.echo(printable(started), err=True)
     similarity = None
     if len(device_names) < 2 and channels == 1 and not quiet:
         from rehearse.cli.voice import saved_voice_print
@@ -169,6 +168,13 @@ def record(
             )
         else:
             similarity = voiceprint.similarity_to(print_)
+    worker = _transcribe_ahead(lang) if then_analyze else None
+
+    def shown(levels):  # type: ignore[no-untyped-def]
+        if worker is not None and levels.overflows:  # capture could not keep up: it comes first
+            worker.fall_behind()
+        show(levels)
+
     try:
         with live_levels(quiet, session.monologue_cue(profile), speaks) as show:
             info = capture.record(
@@ -179,11 +185,14 @@ def record(
                 profile=profile,
                 language=lang,
                 stop=stop,
-                on_levels=show,
+                on_levels=shown,
                 voice_similarity=similarity,
+                on_started=lambda: click.echo(printable(started), err=True),
+                on_audio=worker.feed if worker else None,
             )
     finally:
         signal.signal(signal.SIGINT, previous)
+        ahead = worker.finish() if worker else None
     if path != take:
         wav.save_as_flac(take, path)
     saved = ntr(
@@ -204,7 +213,39 @@ def record(
         )
     click.echo(printable(saved), err=True)
     if then_analyze:
+        if ahead is not None and ahead.failure:
+            click.echo(
+                printable(
+                    tr(
+                        speaks,
+                        "Could not transcribe while recording ({reason}): the rest is transcribed now.",
+                        reason=ahead.failure,
+                    )
+                ),
+                err=True,
+            )
+        elif ahead is not None and ahead.behind:
+            click.echo(
+                tr(speaks, "The machine could not transcribe while recording: the rest is transcribed now."),
+                err=True,
+            )
+        elif ahead is not None and ahead.windows:
+            click.echo(
+                tr(speaks, "Transcribed while recording: up to {time}.", time=clock(ahead.windows[-1][1])),
+                err=True,
+            )
+        ctx.obj["ahead"] = ahead
         ctx.invoke(analyze_command, audio=path, language=lang, profile=profile)
+
+
+def _transcribe_ahead(language: str | None):  # type: ignore[no-untyped-def]
+    """The speech model loaded before recording starts, transcribing the session as it goes."""
+    from rehearse import pipeline
+    from rehearse.transcription.ahead import TranscribeAhead
+
+    with progress_bars() as progress:
+        model = pipeline.load_transcriber(pipeline.Options(language=language), progress)
+    return TranscribeAhead(model)
 
 
 def _recover(named: Path | None) -> None:

@@ -37,8 +37,14 @@ def record(
     stop: threading.Event | None = None,
     on_levels: Callable[[Levels], None] | None = None,
     voice_similarity: Callable[[np.ndarray], float] | None = None,
+    on_started: Callable[[], None] | None = None,
+    on_audio: Callable[[np.ndarray, int], None] | None = None,
 ) -> SessionInfo:
     """Record until ``duration`` passes or ``stop`` is set; the file is complete on return.
+
+    ``on_started`` runs once the first audio is in the file: a stream takes a moment to open
+    (1.6 s through PulseAudio), and someone told "recording" before then loses their first words.
+    ``on_audio`` gets each block written (frames × channels, float32) and the rate.
 
     ``wanted`` holds one device (``channels`` 1 or 2) or two devices of one channel each,
     recorded side by side as left and right. On one channel, ``voice_similarity`` (16 kHz
@@ -129,6 +135,11 @@ def record(
                     block = block[: max(int(duration * rate) - writer.frames, 0)]
                 if len(block):
                     writer.write(block)
+                    if on_started is not None and writer.frames == len(block):
+                        writer.sync()
+                        on_started()
+                    if on_audio is not None:
+                        on_audio(block, rate)
                     cues.update(levels, block, rate, writer.seconds, cue)
                     if on_levels:
                         on_levels(levels)

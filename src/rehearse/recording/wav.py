@@ -25,6 +25,11 @@ HEADER_BYTES = 44
 SYNC_SECONDS = 1.0
 
 
+def pcm16(block: np.ndarray) -> np.ndarray:
+    """Float samples as the 16-bit samples written to the file."""
+    return (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
+
+
 def _header(channels: int, rate: int, data_bytes: int) -> bytes:
     block = channels * 2
     return (
@@ -49,7 +54,7 @@ class WavWriter:
 
     def write(self, block: np.ndarray) -> None:
         """Append float32 frames shaped (n, channels). Raises RecordingError on a full disk."""
-        pcm = (np.clip(block, -1.0, 1.0) * 32767).astype("<i2")
+        pcm = pcm16(block)
         try:
             self._file.write(pcm.tobytes())
             self.frames += len(pcm)

@@ -7,7 +7,7 @@ it. The built-in one is :mod:`rehearse.transcription.whisper`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -30,8 +30,22 @@ class Transcription:
 class SpeechToText(Protocol):
     """A loaded speech-to-text model, as the pipeline uses it."""
 
-    def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
-        """Timed words of 16 kHz mono ``audio`` (float32), with the language heard."""
+    @property
+    def batch_windows(self) -> int:
+        """How many windows the model decodes together. A recording transcribed as it is made is
+        handed over in runs of this many, so the model sees the same batches as afterwards."""
+        ...
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        windows: Sequence[tuple[float, float]],
+        progress: ProgressCallback | None = None,
+        language: str | None = None,
+    ) -> Transcription:
+        """Timed words (in recording time) of the ``windows`` of 16 kHz mono ``audio`` (float32):
+        stretches of at most 30 s holding the speech rehearse found, in order, in seconds. With
+        ``language`` (heard in earlier windows) the model does not detect it again."""
         ...
 
     def transcribe_clips(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +29,6 @@ HALLUCINATIONS = re.compile(
 )
 
 
-CHUNK_SECONDS = 300.0  # longest stretch handed to faster-whisper at once
-SAMPLING_SEED = 0
-CHUNK_SEARCH_SECONDS = 60.0  # a chunk ends at the quietest moment of its last minute
-QUIET_WINDOW_SECONDS = 0.4
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,9 @@ class WhisperSettings:
     compute_type: str = "int8"
     language: str | None = None
     beam_size: int = 5
-    chunk_seconds: float = CHUNK_SECONDS
+    # Windows decoded together. On 2 cores, 4 ran as fast as 8 (0.053 x real time on 3.5 min
+    # of real conversation, docs/benchmarks.md) and closes a batch sooner while recording.
+    batch_size: int = 4
 
 
 class FasterWhisperBackend(TranscriberBackend):
@@ -112,30 +111,12 @@ CLIP_PAD = 0.15  # seconds kept around each overlapped utterance
 CLIP_GAP = 0.5  # silence between clips, so Whisper hears them as separate phrases
 
 
-def chunk_bounds(audio: np.ndarray, length: float = CHUNK_SECONDS) -> list[tuple[int, int]]:
-    """Sample ranges of at most ``length`` seconds covering ``audio``, cut where it is quietest."""
-    size = int(length * SAMPLE_RATE)
-    search = int(min(CHUNK_SEARCH_SECONDS, length / 2) * SAMPLE_RATE)
-    step = int(QUIET_WINDOW_SECONDS * SAMPLE_RATE) // 4
-    bounds, start = [], 0
-    while len(audio) - start > size:
-        region_start = start + size - search
-        frames = audio[region_start : region_start + search // step * step].reshape(-1, step)
-        energy = np.einsum("ij,ij->i", frames, frames)
-        quietest = int(np.argmin(np.convolve(energy, np.ones(4), mode="valid")))
-        cut = region_start + quietest * step + 2 * step  # the middle of the quiet window
-        bounds.append((start, cut))
-        start = cut
-    bounds.append((start, len(audio)))
-    return bounds
-
-
 class Transcriber:
     """A loaded Whisper model. Loading takes seconds, so one instance serves every pass."""
 
     def __init__(self, settings: WhisperSettings) -> None:
-        runtimes.disable_telemetry()  # transcribe(vad_filter=True) will load onnxruntime
-        from faster_whisper import WhisperModel
+        runtimes.disable_telemetry()  # importing faster_whisper may load onnxruntime
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.settings = settings
         try:
@@ -149,56 +130,59 @@ class Transcriber:
             raise ModelError(
                 "cannot load the speech model from {path}: {reason}", path=settings.model_path, reason=exc
             ) from exc
+        self._batched = BatchedInferencePipeline(self._model)
 
-    def transcribe(self, audio: np.ndarray, progress: ProgressCallback | None = None) -> Transcription:
-        """Transcribe 16 kHz mono ``audio`` into timed words.
+    @property
+    def batch_windows(self) -> int:
+        return self.settings.batch_size
 
-        Long recordings go through in chunks cut at pauses: faster-whisper computes
-        its VAD and mel features over the whole array at once, which on a 30-minute
-        file costs more memory than the model itself.
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        windows: Sequence[tuple[float, float]],
+        progress: ProgressCallback | None = None,
+        language: str | None = None,
+    ) -> Transcription:
+        """The words of each window of 16 kHz mono ``audio`` (seconds, at most 30 each), in order.
+
+        The windows go through faster-whisper's batched pipeline, a batch at a time, so memory
+        stays that of one batch on any length and progress moves with each; rehearse found the
+        speech already, so there is no second voice-activity pass. Each window is decoded on its
+        own (no text carried over from the one before, no sampling), so the words are the same
+        whether the recording is transcribed at once or as it is recorded.
         """
-        import ctranslate2  # loaded with the model already
-
-        duration = len(audio) / SAMPLE_RATE
-        language = self.settings.language
-        detected: tuple[str, float] | None = None
+        language = language or self.settings.language
+        detected: tuple[str, float] | None = (language, 1.0) if language else None
         words: list[Word] = []
         dropped: list[str] = []
-        for lo, hi in chunk_bounds(audio, self.settings.chunk_seconds):
-            offset = lo / SAMPLE_RATE
-            # Where greedy decoding fails its checks, faster-whisper samples at higher
-            # temperatures; a fixed seed makes that sampling, and so the words, the same on
-            # every run of the same recording.
-            ctranslate2.set_random_seed(SAMPLING_SEED)
-            segments, info = self._model.transcribe(
-                audio[lo:hi],
-                language=language,
+        duration = len(audio) / SAMPLE_RATE
+        size = self.settings.batch_size
+        for first in range(0, len(windows), size):
+            portion = windows[first : first + size]
+            segments, info = self._batched.transcribe(
+                audio,
+                language=detected[0] if detected else None,
                 beam_size=self.settings.beam_size,
                 word_timestamps=True,
-                vad_filter=True,
-                # Without the previous text as a prompt, one misheard phrase cannot loop.
-                condition_on_previous_text=False,
+                # One segment a window: with timestamps, the batched pipeline drops a window's
+                # unfinished last segment (10 of 210 words of tests/test_e2e.py's interview).
+                without_timestamps=True,
+                clip_timestamps=[{"start": start, "end": end} for start, end in portion],
+                batch_size=size,
             )
-            heard = False
-            for segment in segments:  # lazy: decoding happens as we iterate
-                if HALLUCINATIONS.search(segment.text):
-                    dropped.append(segment.text.strip())
-                else:
-                    found = _words(segment.words or (), offset)
-                    heard = heard or bool(found)
-                    words.extend(found)
-                if progress and duration:
-                    progress(min((offset + segment.end) / duration, 1.0))
-            if detected is None and (heard or hi == len(audio)):
-                # The first chunk with speech names the language for the rest,
-                # so a quiet start cannot switch a French interview to English.
+            for segment in segments:
+                kept, invented = _without_inventions(_words(segment.words or ()))
+                words += kept
+                dropped += invented
+            if detected is None:
                 detected = (info.language, round(info.language_probability, 3))
-                language = language or info.language
             if progress and duration:
-                progress(min(hi / len(audio), 1.0))
+                progress(min(portion[-1][1] / duration, 1.0))
         if progress:
             progress(1.0)
-        assert detected is not None  # chunk_bounds always yields the end of the audio
+        if detected is None:  # nothing to hear: Whisper's guess on the first seconds names the language
+            found, probability, _ = self._model.detect_language(audio[: 30 * SAMPLE_RATE])
+            detected = (found, round(probability, 3))
         return Transcription(words, detected[0], detected[1], dropped)
 
     def transcribe_clips(
@@ -251,6 +235,23 @@ class Transcriber:
                         )
                         break
         return words
+
+
+def _without_inventions(words: list[Word]) -> tuple[list[Word], list[str]]:
+    """The words without the sentences Whisper invents (:data:`HALLUCINATIONS`), and those sentences."""
+    kept: list[Word] = []
+    invented: list[str] = []
+    sentence: list[Word] = []
+    for position, word in enumerate(words, 1):
+        sentence.append(word)
+        if position == len(words) or word.text.rstrip().endswith((".", "!", "?", "…")):
+            text = "".join(w.text for w in sentence).strip()
+            if HALLUCINATIONS.search(text):
+                invented.append(text)
+            else:
+                kept += sentence
+            sentence = []
+    return kept, invented
 
 
 def _words(raw: object, offset: float = 0.0) -> list[Word]:

@@ -1,0 +1,123 @@
+"""Transcribing while recording gives what transcribing the finished file gives.
+
+Fast tests with a stand-in model that names the windows it is given; the real model through
+PulseAudio is in tests/test_recorder.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import AUDIO
+from rehearse import pipeline
+from rehearse.audio import activity, cuts
+from rehearse.audio import decode as audio
+from rehearse.conversation import Word
+from rehearse.recording.wav import WavWriter
+from rehearse.transcription.ahead import TranscribeAhead
+from rehearse.transcription.base import Transcription
+
+
+class Namer:
+    """A model whose words say which window they came from, and which records each call."""
+
+    def __init__(self, batch: int) -> None:
+        self.batch_windows = batch
+        self.calls: list[list[tuple[float, float]]] = []
+
+    def transcribe(self, audio, windows, progress=None, language=None):  # type: ignore[no-untyped-def]
+        self.calls.append(list(windows))
+        words = [Word(start, end, f" {start:.3f}-{end:.3f}") for start, end in windows]
+        return Transcription(words, language or "en", 0.9)
+
+    def transcribe_clips(self, channel, spans, language):  # type: ignore[no-untyped-def]
+        return []
+
+
+def blocks(samples: np.ndarray, rate: int, size: float = 0.1):
+    step = int(rate * size)
+    for start in range(0, samples.shape[0], step):
+        yield samples[start : start + step]
+
+
+@pytest.mark.parametrize("rate", [16_000, 48_000, 44_100])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_audio_heard_while_recording_is_the_audio_decoded_afterwards(tmp_path, rate, channels):
+    rng = np.random.default_rng(rate + channels)
+    captured = (rng.normal(0, 0.2, (rate * 3, channels))).astype(np.float32)
+    path = tmp_path / "take.wav"
+    writer = WavWriter(path, channels, rate)
+    worker = TranscribeAhead(Namer(8))
+    for block in blocks(captured, rate):
+        writer.write(block)
+        worker.feed(block, rate)
+    writer.close()
+    heard = worker.finish().heard
+    decoded = audio.load(path).mono
+    n = min(len(heard), len(decoded))
+    assert n >= len(decoded) - rate // 100, "all but the resampler's last few milliseconds"
+    assert np.array_equal(heard[:n], decoded[:n])
+
+
+def session(seconds: float = 150.0) -> np.ndarray:
+    """A real-looking session: the interview fixture, twice over and more."""
+    mono = audio.load(AUDIO / "en-interview-mono.wav").mono
+    return np.tile(mono, int(seconds * 16_000 / len(mono)) + 1)[: int(seconds * 16_000)]
+
+
+def test_windows_transcribed_ahead_are_the_first_windows_of_the_file_in_the_same_batches(tmp_path):
+    samples = session()
+    model = Namer(batch=2)
+    worker = TranscribeAhead(model)
+    for block in blocks(samples[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+
+    speech = [(s.start, s.end) for s in activity.voice_activity(samples, "S1")]
+    every = cuts.windows(samples, speech)
+    done = ahead.done_of(samples, every)
+    assert done == len(ahead.windows) >= 2 and done % 2 == 0
+    assert done < len(every), "the last windows wait for the end of the session"
+    assert all(call == every[i * 2 : i * 2 + 2] for i, call in enumerate(model.calls)), "offline's batches"
+
+    model.calls.clear()
+    with_ahead = pipeline._transcribe(model, samples, every, pipeline._quiet, ahead)
+    assert model.calls == [every[done:]], "only the rest is transcribed, from a batch boundary"
+    alone = pipeline._transcribe(Namer(batch=2), samples, every, pipeline._quiet, None)
+    assert with_ahead.words == alone.words
+
+
+def test_audio_that_is_not_the_file_is_transcribed_again(tmp_path):
+    samples = session(100.0)
+    worker = TranscribeAhead(Namer(batch=1))
+    for block in blocks(samples[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+    speech = [(s.start, s.end) for s in activity.voice_activity(samples, "S1")]
+    every = cuts.windows(samples, speech)
+    assert ahead.done_of(samples, every) > 0
+    assert ahead.done_of(samples * 0.5, every) == 0
+
+
+def test_a_worker_that_falls_behind_stops_and_leaves_the_rest_for_the_end():
+    samples = session(100.0)
+    model = Namer(batch=1)
+    worker = TranscribeAhead(model)
+    worker.fall_behind()  # as when capture overflows
+    for block in blocks(samples[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+    assert ahead.behind and ahead.windows == [] and model.calls == []
+
+
+def test_a_model_that_fails_while_recording_leaves_the_work_to_the_end_and_says_why():
+    class Broken(Namer):
+        def transcribe(self, audio, windows, progress=None, language=None):  # type: ignore[no-untyped-def]
+            raise RuntimeError("out of memory")
+
+    worker = TranscribeAhead(Broken(batch=1))
+    for block in blocks(session(100.0)[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+    assert ahead.behind and ahead.failure == "out of memory" and ahead.windows == []
