@@ -208,7 +208,7 @@ def voices() -> dict[str, list[assemble.Piece]]:
     sample = sources.pyannote_sample()
     know = sources.transcriber_example("know")
     radio = sources.transcriber_example("frint980428")
-    channel = _channel_of(know)
+    channel = assemble.channel_of(know, decode.load(know.audio).samples)
     return {
         "en-a": assemble.pieces(sample, "speaker90"),
         "en-b": assemble.pieces(sample, "speaker91"),
@@ -217,19 +217,6 @@ def voices() -> dict[str, list[assemble.Piece]]:
         "fr-m": assemble.pieces(radio, "Simon_Tivolle"),
         "fr-f": assemble.pieces(radio, "Patricia_Martin", shortest=1.0),
     }
-
-
-def _channel_of(source: sources.Source) -> dict[str, int]:
-    """Which channel of a two-channel call each person speaks on: where their turns are louder
-    (turns where both talk say nothing about it)."""
-    samples = decode.load(source.audio).samples
-    energy: dict[str, np.ndarray] = {}
-    for s in source.reference:
-        if any(o.speaker != s.speaker and o.start < s.end and s.start < o.end for o in source.reference):
-            continue
-        clip = samples[:, int(s.start * RATE) : int(s.end * RATE)].astype(np.float64)
-        energy[s.speaker] = energy.get(s.speaker, 0) + np.sum(clip**2, axis=1)
-    return {speaker: int(np.argmax(e)) for speaker, e in energy.items()}
 
 
 def in_a_room(samples: np.ndarray) -> np.ndarray:

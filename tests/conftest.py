@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import time
 import wave
 from pathlib import Path
 
@@ -159,3 +161,26 @@ def write_wav(path, samples: np.ndarray, rate: int = 16_000) -> None:
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+@pytest.fixture(scope="session")
+def null_sink():
+    """A PulseAudio daemon with a null sink whose monitor is the default input."""
+    for tool in ("pulseaudio", "pactl", "paplay"):
+        if shutil.which(tool) is None:
+            pytest.fail(
+                f"{tool} is missing: apt install pulseaudio pulseaudio-utils libasound2-plugins (see .ci/run)"
+            )
+    if subprocess.run(["pulseaudio", "--check"]).returncode != 0:
+        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1"], check=True, capture_output=True)
+        time.sleep(1)
+    module = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=rehearse_ci"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run(["pactl", "set-default-sink", "rehearse_ci"], check=True)
+    subprocess.run(["pactl", "set-default-source", "rehearse_ci.monitor"], check=True)
+    yield
+    subprocess.run(["pactl", "unload-module", module])

@@ -24,11 +24,11 @@ class Namer:
 
     def __init__(self, batch: int) -> None:
         self.batch_windows = batch
-        self.calls: list[list[tuple[float, float]]] = []
+        self.calls: list[list] = []
 
     def transcribe(self, audio, windows, progress=None, language=None):  # type: ignore[no-untyped-def]
         self.calls.append(list(windows))
-        words = [Word(start, end, f" {start:.3f}-{end:.3f}") for start, end in windows]
+        words = [Word(w[0][0], w[-1][1], f" {w[0][0]:.3f}-{w[-1][1]:.3f}") for w in windows]
         return Transcription(words, language or "en", 0.9)
 
     def transcribe_clips(self, channel, spans, language):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -246,29 +245,6 @@ def test_on_one_mic_the_voice_print_tells_you_apart_live(name, filename):
 
 
 # --- real PortAudio, through PulseAudio -------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def null_sink():
-    """A PulseAudio daemon with a null sink whose monitor is the default input."""
-    for tool in ("pulseaudio", "pactl", "paplay"):
-        if shutil.which(tool) is None:
-            pytest.fail(
-                f"{tool} is missing: apt install pulseaudio pulseaudio-utils libasound2-plugins (see .ci/run)"
-            )
-    if subprocess.run(["pulseaudio", "--check"]).returncode != 0:
-        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1"], check=True, capture_output=True)
-        time.sleep(1)
-    module = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=rehearse_ci"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    subprocess.run(["pactl", "set-default-sink", "rehearse_ci"], check=True)
-    subprocess.run(["pactl", "set-default-source", "rehearse_ci.monitor"], check=True)
-    yield
-    subprocess.run(["pactl", "unload-module", module])
 
 
 def played_and_recorded(recording):

@@ -192,3 +192,15 @@ def telephone(samples: np.ndarray) -> np.ndarray:
     mu = 255.0
     coded = np.round(np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu) * 127) / 127
     return (np.sign(coded) * np.expm1(np.abs(coded) * np.log1p(mu)) / mu * peak).astype(np.float32)
+
+
+def channel_of(source: Source, samples: np.ndarray) -> dict[str, int]:
+    """Which channel of a two-channel call each person speaks on: where their turns alone
+    (nobody else talking) are louder."""
+    energy: dict[str, np.ndarray] = {}
+    for s in source.reference:
+        if any(o.speaker != s.speaker and o.start < s.end and s.start < o.end for o in source.reference):
+            continue
+        clip = samples[:, int(s.start * RATE) : int(s.end * RATE)].astype(np.float64)
+        energy[s.speaker] = energy.get(s.speaker, 0) + np.sum(clip**2, axis=1)
+    return {speaker: int(np.argmax(e)) for speaker, e in energy.items()}

@@ -104,7 +104,7 @@ def _recordings() -> Iterator[tuple[np.ndarray, np.ndarray]]:
         recording = decode.load(source.audio)
         a, b = _main_speakers(source)
         if recording.speaker_channels == 2:
-            channel = _channel_of(source, recording.samples)
+            channel = assemble.channel_of(source, recording.samples)
             left, right = recording.samples[channel[a]], recording.samples[channel[b]]
             # Halved: each person at the level they have in the mono mix (the channels' mean).
             pair = np.stack([left + BLEED * right, right + BLEED * left]) / 2
@@ -120,18 +120,6 @@ def _main_speakers(source: sources.Source) -> tuple[str, str]:
         talk[s.speaker] = talk.get(s.speaker, 0.0) + s.end - s.start
     first, second = sorted(talk, key=talk.__getitem__, reverse=True)[:2]
     return first, second
-
-
-def _channel_of(source: sources.Source, samples: np.ndarray) -> dict[str, int]:
-    """Which channel of a two-channel call each person speaks on: where their turns alone
-    (nobody else talking) are louder."""
-    energy: dict[str, np.ndarray] = {}
-    for s in source.reference:
-        if any(o.speaker != s.speaker and o.start < s.end and s.start < o.end for o in source.reference):
-            continue
-        clip = samples[:, int(s.start * RATE) : int(s.end * RATE)].astype(np.float64)
-        energy[s.speaker] = energy.get(s.speaker, 0) + np.sum(clip**2, axis=1)
-    return {speaker: int(np.argmax(e)) for speaker, e in energy.items()}
 
 
 def _gated(mix: np.ndarray, source: sources.Source, a: str, b: str) -> np.ndarray:

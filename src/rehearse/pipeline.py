@@ -229,7 +229,7 @@ def transcribe_recording(
 def _transcribe(
     model: SpeechToText,
     mono: np.ndarray,
-    windows: list[tuple[float, float]],
+    windows: list[cuts.Window],
     progress: Progress,
     ahead: Ahead | None,
 ) -> Transcription:

@@ -15,11 +15,16 @@ from rehearse.audio.decode import SAMPLE_RATE
 
 SEARCH_SECONDS = 60.0  # a piece ends at the quietest moment of its last minute (or half)
 QUIET_WINDOW_SECONDS = 0.4
-WINDOW_SECONDS = 30.0  # what Whisper hears at once
-# A pause this long ends a window: the silence would cost decoding and tells Whisper nothing.
-WINDOW_GAP_SECONDS = 2.0
+# What Whisper hears at once, 30 s, less a little: the window's ends fall on whole samples, and
+# faster-whisper cuts (and warns about) a window a sample over 30 s.
+WINDOW_SECONDS = 29.95
+# Silence left between two stretches of speech packed into one window, so words stay apart.
+PACK_GAP_SECONDS = 0.3
 # Kept around the speech found: voice activity's edges may clip a word's first or last sound.
 WINDOW_PAD_SECONDS = 0.2
+
+# The stretches (seconds, in order) of speech one window holds.
+Window = tuple[tuple[float, float], ...]
 
 
 def next_cut(audio: np.ndarray, start: int, length: float) -> int | None:
@@ -47,26 +52,30 @@ def chunk_bounds(audio: np.ndarray, length: float) -> list[tuple[int, int]]:
     return bounds
 
 
-def windows(audio: np.ndarray, speech: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The stretches (seconds) of ``audio`` that the speech model hears, one window each: the
-    speech padded, and joined while the pause between is short and the window stays within
+def windows(audio: np.ndarray, speech: Sequence[tuple[float, float]]) -> list[Window]:
+    """What the speech model hears, window by window: the stretches of ``speech`` (seconds),
+    padded, packed end to end with the silence between them left out (as faster-whisper packs
+    what its own voice activity finds), while the window's audio stays within
     :data:`WINDOW_SECONDS`; a longer stretch of talk is cut where it is quietest.
 
     Each window depends only on the speech up to its end, so the windows of a recording under
     way are those of the finished recording, all but the last."""
     duration = len(audio) / SAMPLE_RATE
-    found: list[tuple[float, float]] = []
+    found: list[list[tuple[float, float]]] = []
+    held = 0.0  # seconds of audio the last window holds, with the gaps it will get
+    reached = 0.0
     for start, end in speech:
-        start = max(start - WINDOW_PAD_SECONDS, found[-1][1] if found else 0.0, 0.0)
+        start = max(start - WINDOW_PAD_SECONDS, reached, 0.0)
         end = min(end + WINDOW_PAD_SECONDS, duration)
         if end <= start:
             continue
-        if found and start - found[-1][1] < WINDOW_GAP_SECONDS and end - found[-1][0] <= WINDOW_SECONDS:
-            found[-1] = (found[-1][0], end)
+        reached = end
+        if found and held + PACK_GAP_SECONDS + (end - start) <= WINDOW_SECONDS:
+            found[-1].append((start, end))
+            held += PACK_GAP_SECONDS + end - start
             continue
         lo = int(start * SAMPLE_RATE)
-        found += [
-            (round((lo + a) / SAMPLE_RATE, 3), round((lo + b) / SAMPLE_RATE, 3))
-            for a, b in chunk_bounds(audio[lo : int(end * SAMPLE_RATE)], WINDOW_SECONDS - 1.0)
-        ]
-    return found
+        for a, b in chunk_bounds(audio[lo : int(end * SAMPLE_RATE)], WINDOW_SECONDS - 1.0):
+            found.append([(round((lo + a) / SAMPLE_RATE, 3), round((lo + b) / SAMPLE_RATE, 3))])
+            held = (b - a) / SAMPLE_RATE
+    return [tuple(window) for window in found]

@@ -16,7 +16,7 @@ from rehearse.cli.app import cli
 from rehearse.cli.ui import check_writable, sparkline, write_whole
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
 from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
-from rehearse.renderers.base import printable
+from rehearse.renderers.base import printable, session_heading
 from rehearse.renderers.json import dumps
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -194,14 +194,53 @@ def progress_command(profile: str | None, last: int, json_: bool, lang: str | No
     """
     from rehearse import config, history
     from rehearse.coaching import scorecard as coach
-    from rehearse.coaching import situations as profiles
 
     where, config_file = config.load()
     found = history.progress(profile, last, coach.targets(profile, config_file, where))
+    found["drills"] = history.drill_progress()
     if json_:
         click.echo(dumps(found))
         return
     lang = lang or user_language()
+    _session_progress(found, profile, lang)
+    for line in _drill_lines(found["drills"], lang):
+        click.echo(printable(line))
+
+
+def _drill_lines(drills: list[dict[str, Any]], lang: str) -> list[str]:
+    """The questions drilled (``rehearse drill``): attempts, and the first and latest pause and
+    signs of being thrown."""
+    if not drills:
+        return []
+    lines = ["", tr(lang, "Questions you drilled:")]
+    for drill in drills:
+        first, latest = drill["first"], drill["latest"]
+        lines.append(f"  “{drill['question']}”")
+        lines.append(
+            "    "
+            + ntr(lang, "{count} attempt", "{count} attempts", drill["attempts"])
+            + " · "
+            + tr(
+                lang,
+                "pause {first} → {latest}",
+                first=figure_text(first["pause"], "seconds", lang),
+                latest=figure_text(latest["pause"], "seconds", lang),
+            )
+            + " · "
+            + tr(
+                lang,
+                "signs of being thrown {first} → {latest}",
+                first=len(first["flags"]),
+                latest=len(latest["flags"]),
+            )
+        )
+    return lines
+
+
+def _session_progress(found: dict[str, Any], profile: str | None, lang: str) -> None:
+    from rehearse.coaching import scorecard as coach
+    from rehearse.coaching import situations as profiles
+
     if not found["sessions"]:
         click.echo(_no_sessions(lang))
         return
@@ -343,20 +382,9 @@ def compare_command(
 def _comparison(found: dict[str, Any], lang: str) -> list[str]:
     """The comparison as lines of at most 60 columns."""
     from rehearse.coaching import scorecard as coach
-    from rehearse.coaching import situations as profiles
-
-    a, b = found["first"], found["second"]
     lines = []
-    for tag, s in (("A", a), ("B", b)):
-        said = tr(
-            lang,
-            "{tag}: session {id}, {date}, {situation}",
-            tag=tag,
-            id=s["id"],
-            date=s["date"][:16].replace("T", " "),
-            situation=profiles.title(s["profile"], lang) if s["profile"] else "—",
-        )
-        lines += textwrap.wrap(said, WIDTH, subsequent_indent="   ")
+    for tag, key in (("A", "first"), ("B", "second")):
+        lines += textwrap.wrap(session_heading(tag, found[key], lang), WIDTH, subsequent_indent="   ")
     if not found["metrics"]:
         lines.append(tr(lang, "Neither session has figures of yours to compare."))
         return lines

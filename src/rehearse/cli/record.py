@@ -231,7 +231,7 @@ def record(
             )
         elif ahead is not None and ahead.windows:
             click.echo(
-                tr(speaks, "Transcribed while recording: up to {time}.", time=clock(ahead.windows[-1][1])),
+                tr(speaks, "Transcribed while recording: up to {time}.", time=clock(ahead.windows[-1][-1][1])),
                 err=True,
             )
         ctx.obj["ahead"] = ahead

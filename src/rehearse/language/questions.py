@@ -23,9 +23,11 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from operator import attrgetter
 from typing import Any
 
@@ -306,13 +308,30 @@ def _answered(utterances: list[Utterance] | tuple[Utterance, ...]) -> set[int]:
     return found
 
 
+def _talked_over(utterances: list[Utterance] | tuple[Utterance, ...]) -> set[int]:
+    """The utterances said wholly while someone else kept talking (who started before and went
+    on after): nobody took them up, so they asked nothing ("But what if?" over an answer)."""
+    found: set[int] = set()
+    for speaker in {u.speaker for u in utterances}:
+        others = sorted((u.start, u.end) for u in utterances if u.speaker != speaker)
+        starts = [start for start, _ in others]
+        reach = list(accumulate((end for _, end in others), max))  # latest end among the first k
+        for index, u in enumerate(utterances):
+            if u.speaker == speaker:
+                before = bisect_left(starts, u.start)
+                if before and reach[before - 1] > u.end:
+                    found.add(index)
+    return found
+
+
 def _find(conversation: Conversation) -> list[Asked]:
     from rehearse.audio.pitch import RISING_SEMITONES  # numpy: not for `rehearse --help`
 
     items: list[Asked] = []
     answered = _answered(conversation.utterances)
+    talked_over = _talked_over(conversation.utterances)
     for index, utterance in enumerate(conversation.utterances):
-        if utterance.backchannel:
+        if utterance.backchannel or index in talked_over:
             continue
         said = sentences(utterance.words)
         for sentence in said:

@@ -207,6 +207,18 @@ def top_picks(report: dict, limit: int = 3) -> list[Pick]:
     return picks
 
 
+def session_heading(tag: str, session: dict, lang: str) -> str:
+    """One session of a comparison: "A: session 3, 2026-11-20 10:00, Job interview"."""
+    return tr(
+        lang,
+        "{tag}: session {id}, {date}, {situation}",
+        tag=tag,
+        id=session["id"],
+        date=session["date"][:16].replace("T", " "),
+        situation=profiles.title(session["profile"], lang) if session["profile"] else "—",
+    )
+
+
 def speaker_labels(report: dict) -> dict[str, str]:
     return {s["id"]: s.get("label") or s["id"] for s in report.get("speakers", [])}
 

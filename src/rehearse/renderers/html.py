@@ -35,6 +35,7 @@ from rehearse.renderers.base import (
     printable,
     scorecard_heading,
     sections,
+    session_heading,
     speaker_labels,
     target_source,
     top_picks,
@@ -215,20 +216,9 @@ def _page(lang: str, title: str, body: list[str], after: str = "") -> str:
 def comparison_page(found: dict, lang: str) -> str:
     """Two sessions side by side (:func:`rehearse.history.compare`): per key figure, both values
     drawn from zero against the target band, the change, and better or worse."""
-    from rehearse.coaching import situations as profiles
-
-    a, b = found["first"], found["second"]
     body = ["<h1>" + escape(tr(lang, "Two sessions compared")) + "</h1>", '<ul class="facts">']
-    for tag, s in (("A", a), ("B", b)):
-        said = tr(
-            lang,
-            "{tag}: session {id}, {date}, {situation}",
-            tag=tag,
-            id=s["id"],
-            date=s["date"][:16].replace("T", " "),
-            situation=profiles.title(s["profile"], lang) if s["profile"] else "—",
-        )
-        body.append(f"<li>{escape(said)}</li>")
+    for tag, key in (("A", "first"), ("B", "second")):
+        body.append(f"<li>{escape(session_heading(tag, found[key], lang))}</li>")
     body.append("</ul>")
     if not found["metrics"]:
         body.append(f"<p>{escape(tr(lang, 'Neither session has figures of yours to compare.'))}</p>")

@@ -45,7 +45,7 @@ class Ahead:
     model: SpeechToText
     finder: SpeechFinder
     heard: np.ndarray  # the 16 kHz mono audio of the session, as it came
-    windows: list[tuple[float, float]] = field(default_factory=list)
+    windows: list[cuts.Window] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     language: str | None = None
@@ -53,7 +53,7 @@ class Ahead:
     behind: bool = False  # the machine could not keep up: the rest waits for the end
     failure: str | None = None  # why transcribing ahead stopped, if it failed
 
-    def done_of(self, mono: np.ndarray, windows: list[tuple[float, float]]) -> int:
+    def done_of(self, mono: np.ndarray, windows: list[cuts.Window]) -> int:
         """How many of the recording's ``windows`` were transcribed ahead (0 if ``mono``, the
         decoded file, is not the audio heard)."""
         n = min(len(self.heard), len(mono))

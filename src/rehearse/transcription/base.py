@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from rehearse.audio.cuts import Window
 from rehearse.conversation import Word
 
 if TYPE_CHECKING:
@@ -39,13 +40,14 @@ class SpeechToText(Protocol):
     def transcribe(
         self,
         audio: np.ndarray,
-        windows: Sequence[tuple[float, float]],
+        windows: Sequence[Window],
         progress: ProgressCallback | None = None,
         language: str | None = None,
     ) -> Transcription:
         """Timed words (in recording time) of the ``windows`` of 16 kHz mono ``audio`` (float32):
-        stretches of at most 30 s holding the speech rehearse found, in order, in seconds. With
-        ``language`` (heard in earlier windows) the model does not detect it again."""
+        each holds stretches of the speech rehearse found (seconds, in order), at most 30 s of
+        audio in all (:func:`rehearse.audio.cuts.windows`). With ``language`` (heard in earlier
+        windows) the model does not detect it again."""
         ...
 
     def transcribe_clips(

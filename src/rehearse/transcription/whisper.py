@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rehearse.audio import cuts
+from rehearse.audio.cuts import PACK_GAP_SECONDS, Window
 from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Word
 from rehearse.errors import ModelError
 from rehearse.hookspecs import hookimpl
 from rehearse.transcription import runtimes
 from rehearse.transcription.base import ProgressCallback, SpeechToText, TranscriberBackend, Transcription
+
+SAMPLING_SEED = 0
 
 # Whisper writes these on silence or music; they were never said.
 HALLUCINATIONS = re.compile(
@@ -107,8 +112,6 @@ def speech_spans(samples: np.ndarray, min_silence: float, min_speech: float) -> 
     ]
 
 
-CLIP_PAD = 0.15  # seconds kept around each overlapped utterance
-CLIP_GAP = 0.5  # silence between clips, so Whisper hears them as separate phrases
 
 
 class Transcriber:
@@ -139,17 +142,19 @@ class Transcriber:
     def transcribe(
         self,
         audio: np.ndarray,
-        windows: Sequence[tuple[float, float]],
+        windows: Sequence[Window],
         progress: ProgressCallback | None = None,
         language: str | None = None,
     ) -> Transcription:
-        """The words of each window of 16 kHz mono ``audio`` (seconds, at most 30 each), in order.
+        """The words of the ``windows`` of 16 kHz mono ``audio`` (:func:`rehearse.audio.cuts.windows`),
+        in recording time.
 
-        The windows go through faster-whisper's batched pipeline, a batch at a time, so memory
-        stays that of one batch on any length and progress moves with each; rehearse found the
-        speech already, so there is no second voice-activity pass. Each window is decoded on its
-        own (no text carried over from the one before, no sampling), so the words are the same
-        whether the recording is transcribed at once or as it is recorded.
+        Each window's stretches of speech are packed end to end and the windows go through
+        faster-whisper's batched pipeline a batch at a time, so memory stays that of one batch on
+        any length and progress moves with each; rehearse found the speech already, so there is
+        no second voice-activity pass. Each window is decoded on its own (no text carried over
+        from the one before, no sampling), so the words are the same whether the recording is
+        transcribed at once or as it is recorded.
         """
         language = language or self.settings.language
         detected: tuple[str, float] | None = (language, 1.0) if language else None
@@ -159,25 +164,37 @@ class Transcriber:
         size = self.settings.batch_size
         for first in range(0, len(windows), size):
             portion = windows[first : first + size]
+            track, clips, places, stretches = _packed(audio, portion)
             segments, info = self._batched.transcribe(
-                audio,
+                track,
                 language=detected[0] if detected else None,
                 beam_size=self.settings.beam_size,
                 word_timestamps=True,
                 # One segment a window: with timestamps, the batched pipeline drops a window's
                 # unfinished last segment (10 of 210 words of tests/test_e2e.py's interview).
                 without_timestamps=True,
-                clip_timestamps=[{"start": start, "end": end} for start, end in portion],
+                clip_timestamps=clips,
                 batch_size=size,
             )
-            for segment in segments:
-                kept, invented = _without_inventions(_words(segment.words or ()))
-                words += kept
-                dropped += invented
             if detected is None:
                 detected = (info.language, round(info.language_probability, 3))
+            starts = [clip["start"] for clip in clips]
+            decoded: dict[int, list] = {}
+            for segment in segments:
+                decoded.setdefault(max(bisect_right(starts, segment.start + 0.01) - 1, 0), []).append(segment)
+            heard: list[Word] = []
+            for index, clip in enumerate(clips):
+                found = decoded.get(index, [])
+                said = [word for segment in found for word in _words(segment.words or ())]
+                if any(_failed(segment) for segment in found) or _unheard(stretches[index], said):
+                    heard += self._again(track, clip, detected[0], dropped)  # as faster-whisper does
+                    continue
+                kept, invented = _without_inventions(said)
+                heard += kept
+                dropped += invented
+            words += sorted((_unpacked(word, places) for word in heard), key=lambda w: w.start)
             if progress and duration:
-                progress(min(portion[-1][1] / duration, 1.0))
+                progress(min(portion[-1][-1][1] / duration, 1.0))
         if progress:
             progress(1.0)
         if detected is None:  # nothing to hear: Whisper's guess on the first seconds names the language
@@ -185,56 +202,107 @@ class Transcriber:
             detected = (found, round(probability, 3))
         return Transcription(words, detected[0], detected[1], dropped)
 
-    def transcribe_clips(
-        self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
-    ) -> list[Word]:
-        """Words said in short spans of one channel, in recording time.
+    def _again(self, track: np.ndarray, clip: dict[str, float], language: str, dropped: list[str]) -> list[Word]:
+        """A window batched decoding failed on (Whisper looping or unsure), decoded on its own with
+        faster-whisper's fallback to higher temperatures; sampling seeded, so the words are the
+        same every run."""
+        import ctranslate2  # loaded with the model already
 
-        The spans are joined into one short track so a single pass hears them all;
-        each word is mapped back to the span it came from.
-        """
-        pieces: list[np.ndarray] = []
-        offsets: list[tuple[float, float, float]] = []  # (track start, track end, recording start)
-        cursor = 0.0
-        gap = np.zeros(int(CLIP_GAP * SAMPLE_RATE), np.float32)
-        for start, end in spans:
-            lo = max(int((start - CLIP_PAD) * SAMPLE_RATE), 0)
-            hi = min(int((end + CLIP_PAD) * SAMPLE_RATE), len(channel))
-            pieces += [channel[lo:hi], gap]
-            offsets.append((cursor, cursor + (hi - lo) / SAMPLE_RATE, lo / SAMPLE_RATE))
-            cursor += (hi - lo + len(gap)) / SAMPLE_RATE
-        if not pieces:
-            return []
+        ctranslate2.set_random_seed(SAMPLING_SEED)
+        lo, hi = int(clip["start"] * SAMPLE_RATE), int(clip["end"] * SAMPLE_RATE)
         segments, _ = self._model.transcribe(
-            np.concatenate(pieces),
+            track[lo:hi],
             language=language,
             beam_size=self.settings.beam_size,
             word_timestamps=True,
             vad_filter=False,
             condition_on_previous_text=False,
-            # No fallback to sampling: on a short "mm" Whisper's quality checks fail
-            # every time, and each retry costs a full decode.
-            temperature=0.0,
         )
-        words = []
+        words: list[Word] = []
         for segment in segments:
-            if HALLUCINATIONS.search(segment.text):
-                continue
-            for word in _words(segment.words or ()):
-                middle = (word.start + word.end) / 2
-                for track_start, track_end, origin in offsets:
-                    if track_start <= middle <= track_end:
-                        shift = origin - track_start
-                        words.append(
-                            Word(
-                                round(word.start + shift, 3),
-                                round(word.end + shift, 3),
-                                word.text,
-                                probability=word.probability,
-                            )
-                        )
-                        break
+            kept, invented = _without_inventions(_words(segment.words or (), clip["start"]))
+            words += kept
+            dropped += invented
         return words
+
+    def transcribe_clips(
+        self, channel: np.ndarray, spans: list[tuple[float, float]], language: str | None
+    ) -> list[Word]:
+        """Words said in short spans of one channel, in recording time: the spans packed into
+        windows and decoded in batches like the recording itself (sequentially, this pass cost
+        as much as the whole transcription)."""
+        if not spans:
+            return []
+        return self.transcribe(channel, cuts.windows(channel, spans), language=language).words
+
+
+# faster-whisper's own thresholds for a decoding to fail its checks and be tried again.
+COMPRESSION_RATIO_LIMIT = 2.4  # the text repeats itself
+LOG_PROBABILITY_FLOOR = -1.0  # the model is unsure of every word
+
+
+# A window is one segment, whose ratio a long answer dilutes: a word said this many times in a
+# row is Whisper looping ("non, non, non…"), which then drops what follows.
+LOOP_WORDS = 5
+
+
+def _failed(segment: object) -> bool:
+    said = [re.sub(r"\W", "", w.word.lower()) for w in segment.words or ()]  # type: ignore[attr-defined]
+    run = longest = 1
+    for before, word in zip(said, said[1:]):
+        run = run + 1 if word and word == before else 1
+        longest = max(longest, run)
+    return bool(
+        segment.compression_ratio > COMPRESSION_RATIO_LIMIT  # type: ignore[attr-defined]
+        or segment.avg_logprob < LOG_PROBABILITY_FLOOR  # type: ignore[attr-defined]
+        or longest >= LOOP_WORDS
+    )
+
+
+def _packed(
+    audio: np.ndarray, portion: Sequence[Window]
+) -> tuple[np.ndarray, list[dict[str, float]], list[tuple[float, float]], list[list[tuple[float, float]]]]:
+    """The windows' stretches end to end, :data:`PACK_GAP_SECONDS` apart; each window's place
+    in that track (faster-whisper's ``clip_timestamps``); where each stretch begins in the track
+    and in the recording; and each window's stretches in the track."""
+    gap = np.zeros(int(PACK_GAP_SECONDS * SAMPLE_RATE), np.float32)
+    parts: list[np.ndarray] = []
+    clips: list[dict[str, float]] = []
+    places: list[tuple[float, float]] = []
+    stretches: list[list[tuple[float, float]]] = []
+    cursor = 0
+    for window in portion:
+        begins = cursor
+        stretches.append([])
+        for start, end in window:
+            piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            places.append((cursor / SAMPLE_RATE, int(start * SAMPLE_RATE) / SAMPLE_RATE))
+            stretches[-1].append((cursor / SAMPLE_RATE, (cursor + len(piece)) / SAMPLE_RATE))
+            parts += [piece, gap]
+            cursor += len(piece) + len(gap)
+        clips.append({"start": begins / SAMPLE_RATE, "end": (cursor - len(gap)) / SAMPLE_RATE})
+    return np.concatenate(parts), clips, places, stretches
+
+
+# A stretch of speech this long in which batched decoding heard no word was skipped (in one
+# segment a window, Whisper can pass over a voice: the French radio between June's prompts).
+UNHEARD_SECONDS = 1.0
+
+
+def _unheard(stretches: list[tuple[float, float]], words: list[Word]) -> bool:
+    middles = sorted((w.start + w.end) / 2 for w in words)
+    return any(
+        end - start >= UNHEARD_SECONDS and bisect_right(middles, end) == bisect_right(middles, start)
+        for start, end in stretches
+    )
+
+
+def _unpacked(word: Word, places: list[tuple[float, float]]) -> Word:
+    """A word of the packed track back in recording time, by the stretch its middle falls in."""
+    middle = (word.start + word.end) / 2
+    index = max(bisect_right([track for track, _ in places], middle) - 1, 0)
+    shift = places[index][1] - places[index][0]
+    return replace(word, start=round(max(word.start + shift, places[index][1]), 3), end=round(word.end + shift, 3))
 
 
 def _without_inventions(words: list[Word]) -> tuple[list[Word], list[str]]:
