@@ -25,7 +25,9 @@ pytestmark = pytest.mark.e2e
 RATE = 16_000
 
 # Lines that record from a microphone; "rehearse record --recover" reads only the disk and runs.
-NEEDS_A_MICROPHONE = re.compile(r"^rehearse (devices|record (?!--recover)|voice enroll\s*$)")
+NEEDS_A_MICROPHONE = re.compile(
+    r"^rehearse (devices|record (?!--recover)|voice enroll\s*$|drill(?!.* --(answer|list)))"
+)
 
 
 def aac(samples: np.ndarray, path: Path) -> None:
@@ -62,6 +64,7 @@ def test_the_readme_examples_run_as_written(tmp_path):
     aac(samples, folder / "interview.m4a")
     aac(samples[RATE // 2 :], folder / "memo.m4a")  # another recording, another session in the history
     aac(samples[int(21.8 * RATE) : int(27.8 * RATE)], folder / "me.m4a")  # one voice alone
+    aac(samples[int(14.4 * RATE) : int(18.0 * RATE)], folder / "take.m4a")  # an answer to drill
     shutil.copy(sample.audio.with_suffix(".rttm"), folder / "reference.rttm")
 
     examples = readme_examples()
@@ -87,7 +90,7 @@ def test_the_readme_examples_run_as_written(tmp_path):
         ran.append(example)
 
     assert all(
-        re.match(r"^rehearse (devices|record|voice enroll$)", line) for line in skipped
+        re.match(r"^rehearse (devices|record|voice enroll$|drill)", line) for line in skipped
     ), skipped
     assert len(ran) >= 20 and len(ran) + len(skipped) == len(examples), ran
     assert len(json.loads(run_cli("history", "--json", cwd=folder).stdout)) == 1, "one of two deleted"

@@ -69,6 +69,7 @@ ADVICE = {
 class StarAnalyzer(Analyzer):
     name = "star"
     title = {"en": "STAR answers", "fr": "Réponses STAR"}
+    drill = True  # `rehearse drill` judges each answer's structure too
     options = (
         Option("min_answer_words", 25, "Answers shorter than this are not judged.", minimum=0, maximum=1000),
     )

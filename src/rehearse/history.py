@@ -80,7 +80,26 @@ def _v3(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX sessions_by_content ON sessions (audio_sha256) WHERE audio_sha256 IS NOT NULL")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    """Drilled answers (``rehearse drill``): one row per attempt at a question, with its figures."""
+    db.execute(
+        """CREATE TABLE drills (
+            id INTEGER PRIMARY KEY,
+            attempted_at TEXT NOT NULL,
+            question_key TEXT NOT NULL,
+            question TEXT NOT NULL,
+            language TEXT,
+            profile TEXT,
+            mode TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            transcript TEXT NOT NULL,
+            figures TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX drills_by_question ON drills (question_key, attempted_at)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 CHUNK = 1 << 20
 
@@ -360,6 +379,53 @@ def report(session_id: int, location: Path | None = None) -> dict:
     if row is None:
         raise _unknown(session_id)
     return dict(json.loads(row[0]))
+
+
+def save_attempt(attempt: dict[str, Any], mode: str, profile: str | None, location: Path | None = None) -> int:
+    """Keep one drilled answer (:meth:`rehearse.coaching.drill.Attempt.to_dict`), in one
+    transaction: an attempt is kept whole or not at all."""
+    with connect(location) as db, _transaction(db):
+        cursor = db.execute(
+            """INSERT INTO drills (attempted_at, question_key, question, language, profile, mode, session_id,
+                 transcript, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                attempt["key"],
+                attempt["question"],
+                attempt["language"],
+                profile,
+                mode,
+                attempt.get("session_id"),
+                attempt["transcript"],
+                json.dumps(attempt["figures"], ensure_ascii=False),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def attempts(question_key: str | None = None, location: Path | None = None) -> list[dict[str, Any]]:
+    """Drilled answers, oldest first: of one question, or of all."""
+    query = "SELECT id, attempted_at, question_key, question, language, profile, mode, transcript, figures FROM drills"
+    with connect(location) as db:
+        rows = (
+            db.execute(query + " WHERE question_key = ? ORDER BY attempted_at, id", (question_key,)).fetchall()
+            if question_key is not None
+            else db.execute(query + " ORDER BY attempted_at, id").fetchall()
+        )
+    names = ("id", "date", "key", "question", "language", "profile", "mode", "transcript")
+    return [{**dict(zip(names, row[:8])), "figures": json.loads(row[8])} for row in rows]
+
+
+def drill_progress(location: Path | None = None) -> list[dict[str, Any]]:
+    """Each question drilled by answering: how many attempts, the first and the latest figures."""
+    tries: dict[str, list[dict[str, Any]]] = {}
+    for attempt in attempts(location=location):
+        if attempt["mode"] == "answer":
+            tries.setdefault(attempt["key"], []).append(attempt)
+    return [
+        {"question": t[-1]["question"], "attempts": len(t), "first": t[0]["figures"], "latest": t[-1]["figures"]}
+        for t in tries.values()
+    ]
 
 
 def progress(

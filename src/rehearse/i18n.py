@@ -32,6 +32,7 @@ ERRORS = (
     "RecordingError",
     "HistoryError",
     "VoicePrintError",
+    "DrillError",
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"tr": (2,), "ntr": (2, 3), "N_": None}
 KEYWORDS.update({name: (1,) for name in ERRORS})

@@ -68,6 +68,7 @@ def _threw_you(section: AskedSection, you: str) -> float | None:
 class Asked(Analyzer):
     name = "asked"
     title = N_("Questions you were asked")
+    drill = True
     figures = (
         Figure(
             "median_answer",

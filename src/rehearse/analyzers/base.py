@@ -185,6 +185,9 @@ class Analyzer:
     options: ClassVar[tuple[Option, ...]] = ()
     # The figures of this analyzer's section that a situation's targets may name.
     figures: ClassVar[tuple[Figure, ...]] = ()
+    # Whether it also judges a single drilled answer (``rehearse drill``): a conversation of one
+    # question from the interviewer ("S2") and your answer ("S1", who is you).
+    drill: ClassVar[bool] = False
 
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
         raise NotImplementedError

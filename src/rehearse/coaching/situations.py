@@ -95,16 +95,21 @@ def brief(profile: str, lang: str) -> Brief:
     return Brief(tr(lang, messages.friend), tr(lang, messages.you))
 
 
-def questions(profile: str, lang: str, count: int = 4, seed: int | None = None) -> list[str]:
-    """A few questions from the bank for this situation, in a fresh order each session."""
+def bank(profile: str, lang: str) -> list[str]:
+    """The situation's question bank (``questions/<lang>.toml``), in its order."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
-    bank = tomllib.loads(
+    found = tomllib.loads(
         (resources.files("rehearse.coaching") / "questions" / f"{lang}.toml").read_text(encoding="utf-8")
     )
-    pool = list(bank.get(profile, []))
+    return list(found.get(profile, []))
+
+
+def questions(profile: str, lang: str, count: int = 4, seed: int | None = None) -> list[str]:
+    """A few questions from the bank for this situation, in a fresh order each session."""
+    pool = bank(profile, lang)
     random.Random(seed).shuffle(pool)
     return pool[:count]
 
