@@ -34,8 +34,6 @@ HALLUCINATIONS = re.compile(
 )
 
 
-
-
 @dataclass(frozen=True)
 class WhisperSettings:
     model_path: str
@@ -112,8 +110,6 @@ def speech_spans(samples: np.ndarray, min_silence: float, min_speech: float) -> 
     ]
 
 
-
-
 class Transcriber:
     """A loaded Whisper model. Loading takes seconds, so one instance serves every pass."""
 
@@ -145,6 +141,8 @@ class Transcriber:
         windows: Sequence[Window],
         progress: ProgressCallback | None = None,
         language: str | None = None,
+        *,
+        retry: bool = True,
     ) -> Transcription:
         """The words of the ``windows`` of 16 kHz mono ``audio`` (:func:`rehearse.audio.cuts.windows`),
         in recording time.
@@ -154,7 +152,9 @@ class Transcriber:
         any length and progress moves with each; rehearse found the speech already, so there is
         no second voice-activity pass. Each window is decoded on its own (no text carried over
         from the one before, no sampling), so the words are the same whether the recording is
-        transcribed at once or as it is recorded.
+        transcribed at once or as it is recorded. With ``retry``, a window that fails
+        faster-whisper's checks, loops, or leaves a stretch of speech of a second or more without
+        a word is decoded again alone.
         """
         language = language or self.settings.language
         detected: tuple[str, float] | None = (language, 1.0) if language else None
@@ -186,7 +186,7 @@ class Transcriber:
             for index, clip in enumerate(clips):
                 found = decoded.get(index, [])
                 said = [word for segment in found for word in _words(segment.words or ())]
-                if any(_failed(segment) for segment in found) or _unheard(stretches[index], said):
+                if retry and (any(_failed(segment) for segment in found) or _unheard(stretches[index], said)):
                     heard += self._again(track, clip, detected[0], dropped)  # as faster-whisper does
                     continue
                 kept, invented = _without_inventions(said)
@@ -202,7 +202,9 @@ class Transcriber:
             detected = (found, round(probability, 3))
         return Transcription(words, detected[0], detected[1], dropped)
 
-    def _again(self, track: np.ndarray, clip: dict[str, float], language: str, dropped: list[str]) -> list[Word]:
+    def _again(
+        self, track: np.ndarray, clip: dict[str, float], language: str, dropped: list[str]
+    ) -> list[Word]:
         """A window batched decoding failed on (Whisper looping or unsure), decoded on its own with
         faster-whisper's fallback to higher temperatures; sampling seeded, so the words are the
         same every run."""
@@ -233,7 +235,9 @@ class Transcriber:
         as much as the whole transcription)."""
         if not spans:
             return []
-        return self.transcribe(channel, cuts.windows(channel, spans), language=language).words
+        # No retry: a short "mm" or the other voice through the mic fails Whisper's checks every
+        # time, and each retry costs a full decode with sampling.
+        return self.transcribe(channel, cuts.windows(channel, spans), language=language, retry=False).words
 
 
 # faster-whisper's own thresholds for a decoding to fail its checks and be tried again.
@@ -302,7 +306,9 @@ def _unpacked(word: Word, places: list[tuple[float, float]]) -> Word:
     middle = (word.start + word.end) / 2
     index = max(bisect_right([track for track, _ in places], middle) - 1, 0)
     shift = places[index][1] - places[index][0]
-    return replace(word, start=round(max(word.start + shift, places[index][1]), 3), end=round(word.end + shift, 3))
+    return replace(
+        word, start=round(max(word.start + shift, places[index][1]), 3), end=round(word.end + shift, 3)
+    )
 
 
 def _without_inventions(words: list[Word]) -> tuple[list[Word], list[str]]:
