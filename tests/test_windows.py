@@ -79,19 +79,9 @@ def test_words_of_the_packed_track_go_back_to_recording_time():
 
     audio = noise(100)
     window = ((10.0, 12.0), (50.0, 53.0))
-    track, clips, places, _ = _packed(audio, [window])
+    track, clips, places = _packed(audio, [window])
     assert len(track) == int((2.0 + PACK_GAP_SECONDS + 3.0 + PACK_GAP_SECONDS) * RATE)
     assert clips == [{"start": 0.0, "end": pytest.approx(2.0 + PACK_GAP_SECONDS + 3.0)}]
     second = 2.0 + PACK_GAP_SECONDS
     assert _unpacked(Word(second + 1.0, second + 1.4, " later"), places) == Word(51.0, 51.4, " later")
     assert _unpacked(Word(0.5, 0.9, " first"), places) == Word(10.5, 10.9, " first")
-
-
-def test_a_stretch_of_speech_left_without_a_word_sends_its_window_back():
-    from rehearse.conversation import Word
-    from rehearse.transcription.whisper import _unheard
-
-    stretches = [(0.0, 2.0), (2.3, 4.0), (4.3, 4.8)]
-    heard = [Word(0.2, 0.6, " oui"), Word(2.5, 3.0, " non")]
-    assert not _unheard(stretches, heard), "the last stretch is too short to tell"
-    assert _unheard(stretches, heard[:1]), "1.7 s of speech and not a word"

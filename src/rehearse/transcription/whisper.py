@@ -153,8 +153,7 @@ class Transcriber:
         no second voice-activity pass. Each window is decoded on its own (no text carried over
         from the one before, no sampling), so the words are the same whether the recording is
         transcribed at once or as it is recorded. With ``retry``, a window that fails
-        faster-whisper's checks, loops, or leaves a stretch of speech of a second or more without
-        a word is decoded again alone.
+        faster-whisper's checks or loops is decoded again alone.
         """
         language = language or self.settings.language
         detected: tuple[str, float] | None = (language, 1.0) if language else None
@@ -164,7 +163,7 @@ class Transcriber:
         size = self.settings.batch_size
         for first in range(0, len(windows), size):
             portion = windows[first : first + size]
-            track, clips, places, stretches = _packed(audio, portion)
+            track, clips, places = _packed(audio, portion)
             segments, info = self._batched.transcribe(
                 track,
                 language=detected[0] if detected else None,
@@ -186,7 +185,7 @@ class Transcriber:
             for index, clip in enumerate(clips):
                 found = decoded.get(index, [])
                 said = [word for segment in found for word in _words(segment.words or ())]
-                if retry and (any(_failed(segment) for segment in found) or _unheard(stretches[index], said)):
+                if retry and any(_failed(segment) for segment in found):
                     heard += self._again(track, clip, detected[0], dropped)  # as faster-whisper does
                     continue
                 kept, invented = _without_inventions(said)
@@ -265,40 +264,24 @@ def _failed(segment: object) -> bool:
 
 def _packed(
     audio: np.ndarray, portion: Sequence[Window]
-) -> tuple[np.ndarray, list[dict[str, float]], list[tuple[float, float]], list[list[tuple[float, float]]]]:
+) -> tuple[np.ndarray, list[dict[str, float]], list[tuple[float, float]]]:
     """The windows' stretches end to end, :data:`PACK_GAP_SECONDS` apart; each window's place
-    in that track (faster-whisper's ``clip_timestamps``); where each stretch begins in the track
-    and in the recording; and each window's stretches in the track."""
+    in that track (faster-whisper's ``clip_timestamps``), and where each stretch begins in the
+    track and in the recording."""
     gap = np.zeros(int(PACK_GAP_SECONDS * SAMPLE_RATE), np.float32)
     parts: list[np.ndarray] = []
     clips: list[dict[str, float]] = []
     places: list[tuple[float, float]] = []
-    stretches: list[list[tuple[float, float]]] = []
     cursor = 0
     for window in portion:
         begins = cursor
-        stretches.append([])
         for start, end in window:
             piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
             places.append((cursor / SAMPLE_RATE, int(start * SAMPLE_RATE) / SAMPLE_RATE))
-            stretches[-1].append((cursor / SAMPLE_RATE, (cursor + len(piece)) / SAMPLE_RATE))
             parts += [piece, gap]
             cursor += len(piece) + len(gap)
         clips.append({"start": begins / SAMPLE_RATE, "end": (cursor - len(gap)) / SAMPLE_RATE})
-    return np.concatenate(parts), clips, places, stretches
-
-
-# A stretch of speech this long in which batched decoding heard no word was skipped (in one
-# segment a window, Whisper can pass over a voice: the French radio between June's prompts).
-UNHEARD_SECONDS = 1.0
-
-
-def _unheard(stretches: list[tuple[float, float]], words: list[Word]) -> bool:
-    middles = sorted((w.start + w.end) / 2 for w in words)
-    return any(
-        end - start >= UNHEARD_SECONDS and bisect_right(middles, end) == bisect_right(middles, start)
-        for start, end in stretches
-    )
+    return np.concatenate(parts), clips, places
 
 
 def _unpacked(word: Word, places: list[tuple[float, float]]) -> Word:
