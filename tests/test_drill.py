@@ -104,6 +104,10 @@ def test_nothing_to_drill_says_what_to_do(tmp_path, write_json):
     assert result.stderr.strip() == (
         f"Error: {calm} has no question that threw you; try --profile NAME for the situation's bank"
     )
+    hostile = write_json({"analyzers": {"asked": {"items": [{"flags": ["x"], "time": "NaN?"}]}}}, "bad.json")
+    broken = run_cli("drill", "--from", str(hostile), "--answer", str(tmp_path / "x.wav"))
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    assert broken.stderr.startswith(f"Error: {hostile} is not a report rehearse wrote:")
     assert run_cli("drill", "--json").returncode == 2, "--json needs an attempt to print"
     assert run_cli("drill", "--list").stdout.startswith("No question drilled yet")
 

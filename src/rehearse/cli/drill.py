@@ -127,10 +127,16 @@ def _questions(from_report: Path | None, profile: str | None, asking: bool, lang
         found = drilling.from_bank(profile, lang)
     elif from_report is not None:
         report = _read_report(from_report)
-        found = drilling.closed_ones(report) if asking else drilling.threw_you(report)
+        try:
+            found = drilling.closed_ones(report) if asking else drilling.threw_you(report)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise drilling.DrillError(
+                "{path} is not a report rehearse wrote: {reason}", path=from_report, reason=exc
+            ) from exc
         if not found and asking:
             raise drilling.DrillError(
-                "{path} has no closed question of yours to reword; try --profile NAME for the bank", path=from_report
+                "{path} has no closed question of yours to reword; try --profile NAME for the bank",
+                path=from_report,
             )
         if not found:
             raise drilling.DrillError(
@@ -148,9 +154,13 @@ def _questions(from_report: Path | None, profile: str | None, asking: bool, lang
             report = history.report(session.id)
             found += (drilling.closed_ones if asking else drilling.threw_you)(report, session.id)
         if not found and asking:
-            raise drilling.DrillError("no closed question of yours in your history; try --profile NAME for the bank")
+            raise drilling.DrillError(
+                "no closed question of yours in your history; try --profile NAME for the bank"
+            )
         if not found:
-            raise drilling.DrillError("no question threw you in your history; drill the bank with --profile NAME")
+            raise drilling.DrillError(
+                "no question threw you in your history; drill the bank with --profile NAME"
+            )
     seen: set[str] = set()
     return [q for q in found if not (q.key in seen or seen.add(q.key))]  # type: ignore[func-returns-value]
 
@@ -169,6 +179,9 @@ def _read_report(path: Path) -> dict:
     return data
 
 
+_MODELS: dict[str | None, Any] = {}
+
+
 def _attempt(question, audio: Path, asking: bool, profile: str | None, lang: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Transcribe the answer and judge it (or, when asking, classify the question said again)."""
     from rehearse import pipeline, plugins
@@ -176,9 +189,13 @@ def _attempt(question, audio: Path, asking: bool, profile: str | None, lang: str
     from rehearse.audio import activity, cuts, decode
     from rehearse.coaching import drill as drilling
 
-    options = pipeline.Options(language=question.language)
     with progress_bars() as progress:
-        model = pipeline.load_transcriber(options, progress)
+        # One model for every attempt of the session: loading it takes seconds.
+        if question.language not in _MODELS:
+            _MODELS[question.language] = pipeline.load_transcriber(
+                pipeline.Options(language=question.language), progress
+            )
+        model = _MODELS[question.language]
         recording = decode.load(audio, lambda f: progress("decode", f))
         speech = [(s.start, s.end) for s in activity.voice_activity(recording.mono, "S1")]
         words = (
@@ -205,8 +222,10 @@ def _attempt(question, audio: Path, asking: bool, profile: str | None, lang: str
             "transcript": said,
             "figures": {"kind": verdict.kind, "reason": verdict.reason},
         }
-    found = analysis.parse_settings((), plugins.analyzers())
-    attempt = drilling.judge(question, words, plugins.analyzers(), found, lang, profile).to_dict()
+    analyzers = plugins.analyzers()
+    attempt = drilling.judge(
+        question, words, analyzers, analysis.parse_settings((), analyzers), lang, profile
+    ).to_dict()
     attempt["session_id"] = question.session_id
     return attempt
 
