@@ -55,6 +55,18 @@ def test_frames_are_centred_on_multiples_of_ten_milliseconds():
     assert abs(first_voiced - 100) <= 2  # the tone starts at 1.00 s
 
 
+def test_tracking_only_some_spans_gives_the_same_pitch_and_rises_there():
+    # A quiet pause, a glide, a loud tone: the quiet threshold must stay the whole recording's.
+    samples = np.concatenate([glide(260.0), 0.01 * harmonic_tone(120.0, 1.0), 3 * harmonic_tone(200.0, 1.0)])
+    spans = [(0.0, 1.6), (1.95, 2.35)]
+    whole, some = pitch.track(samples, RATE), pitch.track(samples, RATE, spans)
+    inside = np.zeros(len(whole), bool)
+    inside[0:161] = inside[195:236] = True
+    np.testing.assert_array_equal(some[inside], whole[inside])
+    assert np.isnan(some[~inside]).all() and np.isfinite(whole[~inside]).any()
+    assert pitch.final_rise(some, 0.0, 1.6) == pitch.final_rise(whole, 0.0, 1.6) > pitch.RISING_SEMITONES
+
+
 def test_a_final_glide_up_is_rising():
     rise = pitch.final_rise(pitch.track(glide(260.0), RATE), 0.0, 1.6)
     assert rise is not None and rise > pitch.RISING_SEMITONES  # 180 -> 260 Hz is 6.4 st

@@ -189,7 +189,7 @@ def transcribe_recording(
         debris += more
         utterances = turns.build_utterances(segments, words)
     if any(u.words for u in utterances):
-        words, utterances = _with_rises(utterances, words, _contours(recording, source, speakers))
+        words, utterances = _with_rises(utterances, words, recording, source, speakers)
     if debris:
         notes.append(
             ntr(
@@ -237,7 +237,9 @@ def _transcribe(
     done = ahead.done_of(mono, windows) if ahead else 0
     if not ahead or not done:
         return model.transcribe(mono, windows, lambda f: progress("transcribe", f))
-    rest = model.transcribe(mono, windows[done:], lambda f: progress("transcribe", f), language=ahead.language)
+    rest = model.transcribe(
+        mono, windows[done:], lambda f: progress("transcribe", f), language=ahead.language
+    )
     return Transcription(
         ahead.words + rest.words,
         ahead.language or rest.language,
@@ -246,36 +248,42 @@ def _transcribe(
     )
 
 
-def _contours(recording: decode.Recording, source: Attribution, speakers: list[str]) -> dict[str, np.ndarray]:
-    """Each speaker's pitch, 10 ms by 10 ms: from their own channel, or from the one mic."""
-    from rehearse.audio import pitch
-
-    if source is Attribution.CHANNELS:
-        return {s: pitch.track(recording.samples[i], decode.SAMPLE_RATE) for i, s in enumerate(speakers)}
-    everyone = pitch.track(recording.mono, decode.SAMPLE_RATE)
-    return dict.fromkeys(speakers, everyone)
-
-
 def _with_rises(
-    utterances: list[Utterance], words: list[Word], contours: dict[str, np.ndarray]
+    utterances: list[Utterance],
+    words: list[Word],
+    recording: decode.Recording,
+    source: Attribution,
+    speakers: list[str],
 ) -> tuple[list[Word], list[Utterance]]:
     """The words and utterances, the last word of each utterance carrying how far the voice rose
     at its end, unless "?", "!" or a comma closed it: a question Whisper punctuated as a statement
     still sounds like one, and only a sentence that ends an utterance can be answered. Not at a
     comma: a clause going on rises there (a quarter of the French prompts' comma clauses rose
-    over 3 semitones, docs/benchmarks.md)."""
+    over 3 semitones, docs/benchmarks.md). The pitch is tracked over those sentences only, from
+    each speaker's own channel or from the one mic."""
     from rehearse.audio import pitch
 
-    risen: dict[int, Word] = {}  # by the id of the word it replaces, in words and utterances alike
+    ends: list[tuple[str, float, Word]] = []  # (speaker, start of the last sentence, its last word)
     for utterance in utterances:
-        contour = contours.get(utterance.speaker)
-        if contour is None or not utterance.words:
+        if not utterance.words:
             continue
         sentence = questions.sentences(utterance.words)[-1]
-        last = sentence[-1]
-        if last.text.rstrip().endswith(("?", "!", ",")):
-            continue
-        rise = pitch.final_rise(contour, sentence[0].start, last.end)
+        if not sentence[-1].text.rstrip().endswith(("?", "!", ",")):
+            ends.append((utterance.speaker, sentence[0].start, sentence[-1]))
+
+    def spans(speaker: str | None = None) -> list[tuple[float, float]]:
+        return [(start, last.end) for who, start, last in ends if speaker in (None, who)]
+
+    if source is Attribution.CHANNELS:
+        contours = {
+            s: pitch.track(channel, decode.SAMPLE_RATE, spans(s))
+            for s, channel in zip(speakers, recording.samples)
+        }
+    else:  # one mic: one contour, over everyone's sentences, serves everyone
+        contours = dict.fromkeys(speakers, pitch.track(recording.mono, decode.SAMPLE_RATE, spans()))
+    risen: dict[int, Word] = {}  # by the id of the word it replaces, in words and utterances alike
+    for speaker, start, last in ends:
+        rise = pitch.final_rise(contours[speaker], start, last.end) if speaker in contours else None
         if rise is not None:
             risen[id(last)] = replace(last, rise=round(rise, 1))
     if not risen:

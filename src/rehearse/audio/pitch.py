@@ -42,6 +42,8 @@ A final *fall-rise* whose rise is squeezed into the last 100 ms, as in the Aster
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 HOP_SECONDS = 0.01
@@ -76,9 +78,11 @@ RUNNING_MEDIAN_FRAMES = 15  # voiced frames around each frame for the octave-jum
 RISING_SEMITONES = 3.0
 
 
-def track(samples: np.ndarray, rate: int) -> np.ndarray:
+def track(samples: np.ndarray, rate: int, spans: Sequence[tuple[float, float]] | None = None) -> np.ndarray:
     """F0 in Hz of each 10 ms frame (frame ``i`` centred on ``i * HOP_SECONDS`` s), ``nan``
-    where the frame is unvoiced or quiet. ``samples``: mono, float in [-1, 1]."""
+    where the frame is unvoiced or quiet. ``samples``: mono, float in [-1, 1]. With ``spans``
+    (seconds), only the frames :func:`final_rise` reads over them get a pitch: the rest stay
+    ``nan``, and the quiet threshold is still the whole recording's."""
     samples = np.asarray(samples, dtype=np.float64).ravel()
     hop = max(1, round(HOP_SECONDS * rate))
     size = round(FRAME_SECONDS * rate)
@@ -91,21 +95,39 @@ def track(samples: np.ndarray, rate: int) -> np.ndarray:
         return np.empty(0)
     # Centred frames: pad half a frame at the start, and enough at the end for the last one.
     padded = np.pad(samples, (size // 2, size + count * hop - len(samples)))
+    starts = np.arange(count) * hop
+    energy = np.concatenate([[0.0], np.cumsum(padded**2)])
+    levels = 10 * np.log10((energy[starts + size] - energy[starts]) / size + 1e-20)
+    wanted = np.arange(count) if spans is None else _frames_within(spans, count)
     f0 = np.full(count, np.nan)
-    levels = np.empty(count)
-    for first in range(0, count, BLOCK_FRAMES):
-        last = min(count, first + BLOCK_FRAMES)
-        starts = np.arange(first, last) * hop
-        frames = padded[starts[:, None] + np.arange(size)]
-        f0[first:last], levels[first:last] = _yin(frames, rate, shortest, longest)
+    for first in range(0, len(wanted), BLOCK_FRAMES):
+        indices = wanted[first : first + BLOCK_FRAMES]
+        frames = padded[starts[indices, None] + np.arange(size)]
+        f0[indices] = _yin(frames, rate, shortest, longest)
     if np.any(np.isfinite(levels)):
         loud = np.percentile(levels, 99)
         f0[(levels < loud - QUIET_DB) | (levels < 20 * np.log10(SILENT_RMS))] = np.nan
     return f0
 
 
-def _yin(frames: np.ndarray, rate: int, shortest: int, longest: int) -> tuple[np.ndarray, np.ndarray]:
-    """F0 (``nan`` where aperiodic) and level in dB of each row of ``frames``."""
+def _frames_within(spans: Sequence[tuple[float, float]], count: int) -> np.ndarray:
+    """The indices of the frames :func:`final_rise` reads over ``spans``, in order, once each."""
+    wanted = np.zeros(count, bool)
+    for start, end in spans:
+        wanted[_first_frame(start) : min(count, _last_frame(end) + 1)] = True
+    return np.flatnonzero(wanted)
+
+
+def _first_frame(start: float) -> int:
+    return max(0, int(np.ceil(start / HOP_SECONDS - 1e-9)))
+
+
+def _last_frame(end: float) -> int:
+    return int(np.floor(end / HOP_SECONDS + 1e-9))
+
+
+def _yin(frames: np.ndarray, rate: int, shortest: int, longest: int) -> np.ndarray:
+    """F0 of each row of ``frames``, ``nan`` where aperiodic."""
     count, size = frames.shape
     # YIN's integration window, what is compared at every lag; one lag past the longest
     # period is kept for the parabola through the dip.
@@ -141,9 +163,7 @@ def _yin(frames: np.ndarray, rate: int, shortest: int, longest: int) -> tuple[np
     # A "dip" on the edge of the lag range is a slope, not a period: hiss at the short end,
     # a hum or creak below F0_MIN at the long one.
     voiced &= (bottom > shortest) & (bottom < longest)
-    f0 = np.where(voiced, rate / period, np.nan)
-    level = 10 * np.log10(energy[:, -1] / size + 1e-20)
-    return f0, level
+    return np.where(voiced, rate / period, np.nan)
 
 
 def final_rise(contour: np.ndarray, start: float, end: float) -> float | None:
@@ -153,8 +173,8 @@ def final_rise(contour: np.ndarray, start: float, end: float) -> float | None:
     voiced speech to tell (fewer than ``MIN_REST_FRAMES`` voiced frames before the end).
     ``contour``: from :func:`track`."""
     contour = np.asarray(contour, dtype=np.float64)
-    first = max(0, int(np.ceil(start / HOP_SECONDS - 1e-9)))
-    last = min(len(contour), int(np.floor(end / HOP_SECONDS + 1e-9)) + 1)
+    first = _first_frame(start)
+    last = min(len(contour), _last_frame(end) + 1)
     frames = np.arange(first, last)
     values = contour[first:last]
     keep = np.isfinite(values) & (values > 0)
