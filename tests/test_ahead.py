@@ -13,9 +13,12 @@ from conftest import AUDIO
 from rehearse import pipeline
 from rehearse.audio import activity, cuts
 from rehearse.audio import decode as audio
+from rehearse.audio.activity import VAD_PIECE_SECONDS
 from rehearse.conversation import Word
+from rehearse.diarization import encoder, voice
+from rehearse.diarization.voice import VoiceDiarizer
 from rehearse.recording.wav import WavWriter
-from rehearse.transcription.ahead import TranscribeAhead
+from rehearse.transcription.ahead import CHECK_SECONDS, TranscribeAhead
 from rehearse.transcription.base import Transcription
 
 
@@ -66,7 +69,7 @@ def session(seconds: float = 150.0) -> np.ndarray:
     return np.tile(mono, int(seconds * 16_000 / len(mono)) + 1)[: int(seconds * 16_000)]
 
 
-def test_windows_transcribed_ahead_are_the_first_windows_of_the_file_in_the_same_batches(tmp_path):
+def test_each_window_is_transcribed_ahead_once_closed_and_only_the_rest_at_the_end(tmp_path):
     samples = session()
     model = Namer(batch=2)
     worker = TranscribeAhead(model)
@@ -77,15 +80,53 @@ def test_windows_transcribed_ahead_are_the_first_windows_of_the_file_in_the_same
     speech = [(s.start, s.end) for s in activity.voice_activity(samples, "S1")]
     every = cuts.windows(samples, speech)
     done = ahead.done_of(samples, every)
-    assert done == len(ahead.windows) >= 2 and done % 2 == 0
-    assert done < len(every), "the last windows wait for the end of the session"
-    assert all(call == every[i * 2 : i * 2 + 2] for i, call in enumerate(model.calls)), "offline's batches"
+    assert done == len(ahead.windows) >= 3
+    assert done < len(every), "the last window waits for the end of the session"
+    assert [w for call in model.calls for w in call] == every[:done], (
+        "the file's windows, in order, once each"
+    )
+    assert all(1 <= len(call) <= 2 for call in model.calls), (
+        "in batches of what is closed, at most the model's"
+    )
 
     model.calls.clear()
     with_ahead = pipeline._transcribe(model, samples, every, pipeline._quiet, ahead)
-    assert model.calls == [every[done:]], "only the rest is transcribed, from a batch boundary"
+    assert model.calls == [every[done:]], "only the rest is transcribed"
     alone = pipeline._transcribe(Namer(batch=2), samples, every, pipeline._quiet, None)
     assert with_ahead.words == alone.words
+
+
+@pytest.mark.parametrize("loudness", ["steady", "rising and quiet"])
+def test_voices_embedded_while_recording_give_the_diarization_of_the_file(monkeypatch, loudness):
+    samples = session()
+    if loudness != "steady":  # the gain the encoder calls for changes as the session goes
+        samples = samples * np.linspace(0.01, 0.08, len(samples), dtype=np.float32)
+    worker = TranscribeAhead(Namer(batch=2), VoiceDiarizer())
+    for block in blocks(samples[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+    samples = ahead.heard  # the 16-bit samples the file holds
+    speech = [(s.start, s.end) for s in activity.voice_activity(samples, "S1")]
+
+    embedded = []
+    embed = encoder.embed_frames
+    monkeypatch.setattr(
+        encoder, "embed_frames", lambda windows: embedded.append(len(windows)) or embed(windows)
+    )
+    streamed = ahead.diarizer.diarize(samples, speech)
+    left = sum(embedded)
+    embedded.clear()
+    after = VoiceDiarizer().diarize(samples, speech)
+    assert streamed == after
+    # Speech is final once the voice activity detector's piece is heard: what the last piece
+    # and the last check held is left for the end, the rest was embedded while recording.
+    unheard = len(samples) / 16_000 - VAD_PIECE_SECONDS - CHECK_SECONDS
+    late = sum(
+        len(voice._stretch_windows(round(a * 100), round(b * 100), voice.DiarizationSettings()))
+        for a, b in speech
+        if b > unheard
+    )
+    assert 0 < left <= late < sum(embedded) / 2, (left, late)
 
 
 def test_audio_that_is_not_the_file_is_transcribed_again(tmp_path):

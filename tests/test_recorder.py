@@ -463,13 +463,16 @@ def test_a_session_transcribed_while_recording_reports_what_the_file_gives(null_
     assert info["overflows"] == 0, "capture never waited for transcription"
     ahead = re.search(r"Transcribed while recording: up to (\d+):(\d+)\.", live.stderr)
     assert ahead, live.stderr
-    # A batch is four windows of up to 30 s, closed once the speech after them is heard: of
-    # 3 min, the first batch (measured: up to 01:56) is done before the end.
-    assert int(ahead.group(1)) * 60 + int(ahead.group(2)) >= 90, live.stderr
+    # A window is transcribed once closed, and it closes once the speech after it is final: what
+    # the last 60-s piece of voice activity, the last window (30 s) and the last check (5 s)
+    # hold may be left for the end, the rest of the 185 s is done before.
+    assert int(ahead.group(1)) * 60 + int(ahead.group(2)) >= 185 - 60 - 30 - 5, live.stderr
 
     (session,) = json.loads(run_cli("history", "--json").stdout)
     streamed = json.loads(run_cli("history", "--show", str(session["id"])).stdout)
     after = json.loads(run_cli("analyze", str(out), "--no-save", "-f", "json").stdout)
-    # Same windows in the same batches, from the same samples: the same words, to the letter.
+    # The same windows from the same samples: the same words, to the letter (the batching moves
+    # word times by 0.01 s at most but for a word now and then, see transcription/ahead.py), and
+    # the same voices, embedded while recording.
     assert [w["text"] for w in streamed["words"]] == [w["text"] for w in after["words"]]
     assert streamed["coaching"]["key_metrics"] == after["coaching"]["key_metrics"]

@@ -40,6 +40,7 @@ from rehearse.transcription.base import Transcription
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
 if TYPE_CHECKING:
+    from rehearse.diarization.base import Diarizer
     from rehearse.transcription.ahead import Ahead
     from rehearse.transcription.base import SpeechToText
 
@@ -93,9 +94,11 @@ def who_spoke_when(
     options: Options,
     progress: Progress = _quiet,
     finder: activity.SpeechFinder | None = None,
+    diarizer: Diarizer | None = None,
 ) -> SpeakerActivity:
     """Speech segments per speaker: by channel on two-channel files, by voice on one channel.
-    ``finder`` holds the speech found while recording, if it was."""
+    ``finder`` holds the speech found while recording, if it was, and ``diarizer`` the work it
+    did on the voices (:meth:`Diarizer.warm`)."""
     channels = recording.speaker_channels
     if channels > 1:
         speakers = [f"S{i + 1}" for i in range(channels)]
@@ -104,7 +107,9 @@ def who_spoke_when(
     speech = activity.voice_activity(recording.mono, "S1", finder=finder)
     if not speech:
         return SpeakerActivity([], ["S1"], Attribution.SINGLE, speech=speech)
-    diarization = _plugin(plugins.diarizers(), options.diarizer, "diarizer").diarize(
+    if diarizer is None or diarizer.name != options.diarizer:
+        diarizer = load_diarizer(options)
+    diarization = diarizer.diarize(
         recording.mono, [(s.start, s.end) for s in speech], options.speakers, lambda f: progress("voices", f)
     )
     if diarization.unseparated is not None:
@@ -118,10 +123,15 @@ def _without_debris(words: list[Word], language: str | None) -> tuple[list[Word]
     return kept, len(words) - len(kept)
 
 
+def load_diarizer(options: Options) -> Diarizer:
+    """The diarizer plugin ``options`` name."""
+    return _plugin(plugins.diarizers(), options.diarizer, "diarizer")
+
+
 def load_transcriber(options: Options, progress: Progress = _quiet) -> SpeechToText:
     """The speech model ``options`` name, after checking the plugins named exist: everything that
     can be refused is checked before minutes of work."""
-    _plugin(plugins.diarizers(), options.diarizer, "diarizer")
+    load_diarizer(options)
     return _plugin(plugins.transcribers(), options.transcriber, "transcriber").load(
         options.model,
         device=options.device,
@@ -139,7 +149,7 @@ def transcribe_recording(
     transcriber = ahead.model if ahead else load_transcriber(options, progress)
     recording = decode.load(path, lambda f: progress("decode", f))
     finder = ahead.finder if ahead else None
-    found = who_spoke_when(recording, options, progress, finder)
+    found = who_spoke_when(recording, options, progress, finder, ahead.diarizer if ahead else None)
     segments, speakers, source = found.segments, found.speakers, found.source
 
     words, language, probability, notes = [], options.language, None, []

@@ -231,7 +231,9 @@ def record(
             )
         elif ahead is not None and ahead.windows:
             click.echo(
-                tr(speaks, "Transcribed while recording: up to {time}.", time=clock(ahead.windows[-1][-1][1])),
+                tr(
+                    speaks, "Transcribed while recording: up to {time}.", time=clock(ahead.windows[-1][-1][1])
+                ),
                 err=True,
             )
         ctx.obj["ahead"] = ahead
@@ -243,9 +245,10 @@ def _transcribe_ahead(language: str | None):  # type: ignore[no-untyped-def]
     from rehearse import pipeline
     from rehearse.transcription.ahead import TranscribeAhead
 
+    options = pipeline.Options(language=language)
     with progress_bars() as progress:
-        model = pipeline.load_transcriber(pipeline.Options(language=language), progress)
-    return TranscribeAhead(model)
+        model = pipeline.load_transcriber(options, progress)
+    return TranscribeAhead(model, pipeline.load_diarizer(options))
 
 
 def _recover(named: Path | None) -> None:
@@ -260,7 +263,9 @@ def _recover(named: Path | None) -> None:
     repaired = session.repair_unfinished(target)
     for audio, seconds in repaired:
         click.echo(
-            printable(tr(lang, "Repaired {path}: {seconds} s of audio", path=audio, seconds=tenths(seconds, lang)))
+            printable(
+                tr(lang, "Repaired {path}: {seconds} s of audio", path=audio, seconds=tenths(seconds, lang))
+            )
         )
     if not repaired:
         click.echo(tr(lang, "Nothing to repair: every recording is complete."))

@@ -51,6 +51,12 @@ class Diarizer:
     ) -> Diarization:
         raise NotImplementedError
 
+    def warm(self, samples: np.ndarray, speech: list[tuple[float, float]]) -> None:
+        """Optional: work for :meth:`diarize` done while a session is recorded, so less is left
+        when it ends. ``samples``: the session so far; ``speech``: its stretches of speech that
+        more audio will not change, growing from call to call. The next :meth:`diarize` may use
+        it; what it returns must not depend on whether this ran. Does nothing by default."""
+
 
 def attribution_notes(
     source: Attribution, unseparated: str | None, speakers: list[str], segments: list[Segment], lang: str

@@ -59,11 +59,12 @@ def mel_filters() -> np.ndarray:
 
 
 def volume_gain(samples: np.ndarray) -> float:
-    """The gain that raises quiet audio to -30 dBFS RMS, as the encoder was trained on; never below 1."""
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if len(samples) else 0.0
-    if rms == 0.0:
+    """The gain that raises quiet audio to -30 dBFS RMS, as the encoder was trained on; never below
+    1. In whole decibels, so that a session's gain settles on its final value early."""
+    power = float(np.mean(np.square(samples, dtype=np.float64))) if len(samples) else 0.0
+    if power == 0.0:
         return 1.0
-    return max(1.0, 10 ** ((TARGET_DBFS - 20 * np.log10(rms)) / 20))
+    return 10 ** (max(0.0, round(TARGET_DBFS - 10 * np.log10(power))) / 20)
 
 
 def normalize_volume(samples: np.ndarray) -> np.ndarray:
@@ -71,19 +72,40 @@ def normalize_volume(samples: np.ndarray) -> np.ndarray:
     return samples if gain == 1.0 else (samples * np.float32(gain)).astype(np.float32)
 
 
-def mel_frames(samples: np.ndarray) -> np.ndarray:
-    """Mel power frames of 16 kHz audio, shape (frames, 40): centred Hann frames every 10 ms."""
-    padded = np.pad(samples.astype(np.float32, copy=False), N_FFT // 2)
-    count = 1 + (len(padded) - N_FFT) // HOP
+def frame_count(samples: int) -> int:
+    """How many mel frames :func:`mel_frames` gives for this many samples."""
+    return 1 + samples // HOP
+
+
+def frame_audio(samples: np.ndarray, first: int = 0, last: int | None = None) -> np.ndarray:
+    """The audio that mel frames ``first`` to ``last`` (excluded; all by default) are computed
+    from: their samples, zero beyond the ends of the recording."""
+    last = frame_count(len(samples)) if last is None else min(last, frame_count(len(samples)))
+    if last <= first:
+        return np.zeros(0, np.float32)
+    lo, hi = first * HOP - N_FFT // 2, (last - 1) * HOP + N_FFT // 2
+    piece = samples[max(lo, 0) : min(hi, len(samples))].astype(np.float32, copy=False)
+    return np.pad(piece, (max(-lo, 0), max(hi - len(samples), 0)))
+
+
+def mel_frames(samples: np.ndarray, first: int = 0, last: int | None = None) -> np.ndarray:
+    """Mel power frames ``first`` to ``last`` (excluded; all by default) of 16 kHz audio, shape
+    (frames, 40): centred Hann frames every 10 ms."""
+    return mels_of(frame_audio(samples, first, last))
+
+
+def mels_of(audio: np.ndarray) -> np.ndarray:
+    """The mel power frames of what :func:`frame_audio` gives."""
+    count = 1 + (len(audio) - N_FFT) // HOP if len(audio) >= N_FFT else 0
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)  # periodic Hann, like scipy's fftbins=True
     filters = mel_filters()
     out = np.empty((count, N_MELS), np.float32)
     block = 4096  # frames per FFT call keeps the complex spectrum small on long audio
-    strided = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP]
-    for lo in range(0, count, block):
-        spectrum = np.fft.rfft(strided[lo : lo + block] * window, axis=1)
+    strided = np.lib.stride_tricks.sliding_window_view(audio, N_FFT)[::HOP] if count else audio[:0, None]
+    for at in range(0, count, block):
+        spectrum = np.fft.rfft(strided[at : at + block] * window, axis=1)
         power = spectrum.real**2 + spectrum.imag**2
-        out[lo : lo + block] = power.astype(np.float32) @ filters.T
+        out[at : at + block] = power.astype(np.float32) @ filters.T
     return out
 
 

@@ -30,12 +30,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from itertools import permutations
 
 import numpy as np
 
-from rehearse.audio.decode import excerpt
+from rehearse.audio import decode
 from rehearse.conversation import Segment
 from rehearse.diarization import encoder
 from rehearse.diarization.base import (
@@ -48,6 +49,7 @@ from rehearse.diarization.base import (
 from rehearse.hookspecs import hookimpl
 
 FRAME = 0.01  # seconds per mel frame
+GAIN_SPEECH_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,10 @@ class VoiceDiarizer(Diarizer):
 
     def __init__(self, settings: DiarizationSettings | None = None) -> None:
         self.settings = settings or DiarizationSettings()
+        self._warmed = Embeddings()
+
+    def warm(self, samples: np.ndarray, speech: list[tuple[float, float]]) -> None:
+        self._warmed.warm(samples, speech, self.settings)
 
     def diarize(
         self,
@@ -101,7 +107,8 @@ class VoiceDiarizer(Diarizer):
         progress: ProgressCallback | None = None,
     ) -> Diarization:
         settings = self.settings if speakers is None else replace(self.settings, speakers=speakers)
-        return diarize(samples, speech, settings, progress)
+        known, self._warmed = self._warmed, Embeddings()  # for this recording only
+        return diarize(samples, speech, settings, progress, known)
 
 
 @hookimpl
@@ -114,21 +121,18 @@ def diarize(
     speech: list[tuple[float, float]],
     settings: DiarizationSettings | None = None,
     progress: ProgressCallback | None = None,
+    known: Embeddings | None = None,
 ) -> Diarization:
-    """Attribute the speech regions of a mono recording to speakers S1, S2, …"""
+    """Attribute the speech regions of a mono recording to speakers S1, S2, … (``known``: the
+    stretches embedded already)."""
     settings = settings or DiarizationSettings()
     total = sum(end - start for start, end in speech)
     if total < settings.min_speech:
         segments = [Segment("S1", start, end) for start, end in speech]
         return Diarization(segments, ["S1"], unseparated=TOO_LITTLE_SPEECH)
 
-    # Loudness is judged on the speech alone, as resemblyzer does after trimming silences.
-    gain = encoder.volume_gain(excerpt(samples, speech, total))
-    mels = encoder.mel_frames(samples * np.float32(gain))
-    windows = _windows(speech, len(mels), settings)
-    embeddings = _embed(mels, windows, progress)
-
-    return attribute(embeddings, windows, speech, len(mels), settings)
+    windows, embeddings = (known or Embeddings()).of(samples, speech, settings, progress)
+    return attribute(embeddings, windows, speech, encoder.frame_count(len(samples)), settings)
 
 
 def attribute(
@@ -207,39 +211,121 @@ def _holding_two(
     return doubtful
 
 
-def _windows(
-    speech: list[tuple[float, float]], n_frames: int, settings: DiarizationSettings
-) -> list[tuple[int, int]]:
-    """Frame ranges to embed: sliding windows over each region, or the region itself when short."""
+class Embeddings:
+    """The embedded windows of each stretch of speech, kept by the stretch's own audio and the
+    gain: what was embedded while a session was recorded is not embedded again once it ends, and
+    what is reused is what embedding the finished recording would give, to the bit."""
+
+    def __init__(self) -> None:
+        self._stretches: dict[tuple, tuple[list[tuple[int, int]], np.ndarray]] = {}
+        self._heard = 0  # the stretches of the session under way embedded so far, at this gain:
+        self._gain = 1.0
+
+    def of(
+        self,
+        samples: np.ndarray,
+        speech: list[tuple[float, float]],
+        settings: DiarizationSettings,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The windows over ``speech`` (frame ranges) and their embeddings, one row each."""
+        keys = self._keep(samples, speech, _gain(samples, speech), settings, progress)
+        windows = [window for key in keys for window in self._stretches[key][0]]
+        rows = [self._stretches[key][1] for key in keys]
+        return windows, np.concatenate(rows) if rows else np.zeros((0, 256), np.float32)
+
+    def warm(
+        self, samples: np.ndarray, speech: list[tuple[float, float]], settings: DiarizationSettings
+    ) -> None:
+        """Embed the stretches of a session under way, ``speech`` being those that will not change:
+        the new ones, or all of them again while the gain is still being judged."""
+        gain = _gain(samples, speech)
+        if gain != self._gain:
+            self._stretches, self._heard, self._gain = {}, 0, gain
+        self._keep(samples, speech[self._heard :], gain, settings)
+        self._heard = len(speech)
+
+    def _keep(
+        self,
+        samples: np.ndarray,
+        speech: list[tuple[float, float]],
+        gain: float,
+        settings: DiarizationSettings,
+        progress: ProgressCallback | None = None,
+    ) -> list[tuple]:
+        """The keys of the stretches of ``speech``, each embedded once."""
+        frames = encoder.frame_count(len(samples))
+        keys, missing = [], {}
+        for start, end in speech:
+            lo, hi = round(start / FRAME), min(round(end / FRAME), frames)
+            audio = encoder.frame_audio(samples, lo, hi)
+            key = (
+                gain,
+                settings.window,
+                settings.hop,
+                lo,
+                hashlib.blake2b(audio.tobytes(), digest_size=16).digest(),
+            )
+            keys.append(key)
+            if key not in self._stretches:
+                missing[key] = (lo, hi, audio)
+        self._embed(missing, gain, settings, progress)
+        return keys
+
+    def _embed(
+        self,
+        stretches: dict[tuple, tuple[int, int, np.ndarray]],
+        gain: float,
+        settings: DiarizationSettings,
+        progress: ProgressCallback | None,
+    ) -> None:
+        """Embed the windows of ``stretches``, all at once: batched by length, whatever their stretch."""
+        mels, windows = {}, {}
+        for key, (lo, hi, audio) in stretches.items():
+            mels[key] = encoder.mels_of(audio * np.float32(gain))
+            windows[key] = _stretch_windows(lo, hi, settings)
+        every = [(key, window) for key in stretches for window in windows[key]]
+        out = np.zeros((len(every), 256), np.float32)
+        by_length: dict[int, list[int]] = {}
+        for index, (_, (lo, hi)) in enumerate(every):
+            by_length.setdefault(hi - lo, []).append(index)
+        done = 0
+        for indices in by_length.values():
+            for i in range(0, len(indices), encoder.BATCH):
+                batch = indices[i : i + encoder.BATCH]
+                frames = []
+                for j in batch:
+                    key, (lo, hi) = every[j]
+                    first = stretches[key][0]
+                    frames.append(mels[key][lo - first : hi - first])
+                out[batch] = encoder.embed_frames(np.stack(frames))
+                done += len(batch)
+                if progress:
+                    progress(done / len(every))
+        at = 0
+        for key in stretches:
+            count = len(windows[key])
+            self._stretches[key] = (windows[key], out[at : at + count])
+            at += count
+
+
+def _gain(samples: np.ndarray, speech: list[tuple[float, float]]) -> float:
+    """The gain the encoder wants, judged on the first :data:`GAIN_SPEECH_SECONDS` of speech alone
+    (as resemblyzer judges loudness after trimming silences): settled early in a session, so
+    what is embedded while it is recorded stays valid."""
+    return encoder.volume_gain(decode.excerpt(samples, speech, GAIN_SPEECH_SECONDS))
+
+
+def _stretch_windows(lo: int, hi: int, settings: DiarizationSettings) -> list[tuple[int, int]]:
+    """Frame ranges to embed over the stretch of frames ``lo`` to ``hi``: sliding windows, or the
+    stretch itself when short; none under 10 frames."""
     size, hop = round(settings.window / FRAME), round(settings.hop / FRAME)
-    out = []
-    for start, end in speech:
-        lo, hi = round(start / FRAME), min(round(end / FRAME), n_frames)
-        if hi - lo <= size:
-            out.append((lo, hi))
-            continue
-        starts = list(range(lo, hi - size + 1, hop))
-        if starts[-1] + size < hi:
-            starts.append(hi - size)  # the region's end is covered too
-        out += [(s, s + size) for s in starts]
-    return [(lo, hi) for lo, hi in out if hi - lo >= 10]
-
-
-def _embed(mels: np.ndarray, windows: list[tuple[int, int]], progress: ProgressCallback | None) -> np.ndarray:
-    """Embeddings of every window, batched by length (the ONNX model takes any length)."""
-    out = np.zeros((len(windows), 256), np.float32)
-    by_length: dict[int, list[int]] = {}
-    for index, (lo, hi) in enumerate(windows):
-        by_length.setdefault(hi - lo, []).append(index)
-    done = 0
-    for indices in by_length.values():
-        for i in range(0, len(indices), encoder.BATCH):
-            batch = indices[i : i + encoder.BATCH]
-            out[batch] = encoder.embed_frames(np.stack([mels[windows[j][0] : windows[j][1]] for j in batch]))
-            done += len(batch)
-            if progress:
-                progress(done / len(windows))
-    return out
+    if hi - lo <= size:
+        return [(lo, hi)] if hi - lo >= 10 else []
+    starts = list(range(lo, hi - size + 1, hop))
+    if starts[-1] + size < hi:
+        starts.append(hi - size)  # the stretch's end is covered too
+    return [(s, s + size) for s in starts]
 
 
 def _normalise(rows: np.ndarray) -> np.ndarray:

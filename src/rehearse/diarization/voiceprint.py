@@ -185,7 +185,9 @@ def forget() -> bool:
     try:
         where.unlink()
     except OSError as exc:
-        raise VoicePrintError("cannot delete {path} ({reason})", path=where, reason=exc.strerror or exc) from exc
+        raise VoicePrintError(
+            "cannot delete {path} ({reason})", path=where, reason=exc.strerror or exc
+        ) from exc
     return True
 
 
