@@ -95,6 +95,17 @@ def test_the_buffer_gives_back_what_a_lying_header_announced():
     assert buffer.flat.size == 20_000
 
 
+def test_the_buffer_still_grows_when_something_else_holds_its_samples():
+    # A profiler or a debugger keeps references that forbid resizing in place.
+    buffer = audio._Buffer(2, 0.1)
+    held = buffer.flat
+    block = np.arange(2 * 20_000, dtype=np.float32).reshape(2, 20_000)
+    buffer.append(block)
+    assert np.array_equal(buffer.rows(), block) and held is not buffer.flat
+    buffer.fold()
+    assert np.array_equal(buffer.rows(), block.mean(axis=0, dtype=np.float32)[None])
+
+
 def test_long_recordings_go_through_voice_activity_in_pieces(monkeypatch):
     speech = audio.load(AUDIO / "en-interview-mono.wav").samples[0]
     long = np.concatenate([speech] * 3)

@@ -320,7 +320,7 @@ class _Buffer:
         np.add(self.flat[:n], self.flat[second : second + n], out=self.flat[:n])
         np.divide(self.flat[:n], 2, out=self.flat[:n])
         self.channels = 1
-        self.flat.resize(self.capacity)
+        self.flat = _resized(self.flat, self.capacity)
 
     def rows(self) -> np.ndarray:
         """The samples read, shape (channels, length), after giving back spare room of a second or
@@ -332,15 +332,28 @@ class _Buffer:
     def _make_room(self, capacity: int) -> None:
         old = self.capacity
         if capacity > old:
-            self.flat.resize(self.channels * capacity)
+            self.flat = _resized(self.flat, self.channels * capacity)
             # Last row first: each moves up into room nothing still to move is in.
             for row in reversed(range(1, self.channels)):
                 _move(self.flat, row * old, row * capacity, self.length)
         else:
             for row in range(1, self.channels):
                 _move(self.flat, row * old, row * capacity, self.length)
-            self.flat.resize(self.channels * capacity)
+            self.flat = _resized(self.flat, self.channels * capacity)
         self.capacity = capacity
+
+
+def _resized(flat: np.ndarray, size: int) -> np.ndarray:
+    """``flat`` grown or shrunk to ``size``: in place, so that a long recording is never in memory
+    twice, unless something else holds a reference to it (a profiler, a debugger)."""
+    try:
+        flat.resize(size)
+    except ValueError:
+        kept = min(size, len(flat))
+        copy = np.empty(size, flat.dtype)
+        copy[:kept] = flat[:kept]
+        return copy
+    return flat
 
 
 def _move(flat: np.ndarray, source: int, target: int, length: int) -> None:
