@@ -11,7 +11,7 @@ import pytest
 
 from conftest import AUDIO
 from rehearse import pipeline
-from rehearse.audio import activity, cuts
+from rehearse.audio import activity, cuts, pitch
 from rehearse.audio import decode as audio
 from rehearse.audio.activity import VAD_PIECE_SECONDS
 from rehearse.conversation import Word
@@ -127,6 +127,20 @@ def test_voices_embedded_while_recording_give_the_diarization_of_the_file(monkey
         if b > unheard
     )
     assert 0 < left <= late < sum(embedded) / 2, (left, late)
+
+
+def test_pitch_tracked_while_recording_is_the_pitch_of_the_file():
+    worker = TranscribeAhead(Namer(batch=2))
+    for block in blocks(session()[:, None], 16_000):
+        worker.feed(block, 16_000)
+    ahead = worker.finish()
+    samples = ahead.heard
+    speech = [(s.start, s.end) for s in activity.voice_activity(samples, "S1")]
+    voicing = ahead.voicing_of(samples)
+    assert voicing is not None and ahead.voicing_of(samples * 0.5) is None
+    tracked = pitch.track(samples, 16_000, speech, voicing)
+    assert np.array_equal(tracked, pitch.track(samples, 16_000, speech), equal_nan=True)
+    assert voicing.done.sum() > 0.5 * sum(end - start for start, end in speech) / pitch.HOP_SECONDS
 
 
 def test_audio_that_is_not_the_file_is_transcribed_again(tmp_path):

@@ -18,7 +18,7 @@ import numpy as np
 from rehearse import plugins
 from rehearse import report as report_module
 from rehearse.analyzers import base as analysis
-from rehearse.audio import activity, cuts, decode
+from rehearse.audio import activity, cuts, decode, pitch
 from rehearse.coaching import scorecard, situations
 from rehearse.coaching import you as roles
 from rehearse.conversation import (
@@ -149,6 +149,7 @@ def transcribe_recording(
     transcriber = ahead.model if ahead else load_transcriber(options, progress)
     recording = decode.load(path, lambda f: progress("decode", f))
     finder = ahead.finder if ahead else None
+    voicing = ahead.voicing_of(recording.mono) if ahead else None
     found = who_spoke_when(recording, options, progress, finder, ahead.diarizer if ahead else None)
     segments, speakers, source = found.segments, found.speakers, found.source
 
@@ -199,7 +200,7 @@ def transcribe_recording(
         debris += more
         utterances = turns.build_utterances(segments, words)
     if any(u.words for u in utterances):
-        words, utterances = _with_rises(utterances, words, recording, source, speakers)
+        words, utterances = _with_rises(utterances, words, recording, source, speakers, voicing)
     if debris:
         notes.append(
             ntr(
@@ -264,14 +265,14 @@ def _with_rises(
     recording: decode.Recording,
     source: Attribution,
     speakers: list[str],
+    voicing: pitch.Voicing | None = None,
 ) -> tuple[list[Word], list[Utterance]]:
     """The words and utterances, the last word of each utterance carrying how far the voice rose
     at its end, unless "?", "!" or a comma closed it: a question Whisper punctuated as a statement
     still sounds like one, and only a sentence that ends an utterance can be answered. Not at a
     comma: a clause going on rises there (a quarter of the French prompts' comma clauses rose
     over 3 semitones, docs/benchmarks.md). The pitch is tracked over those sentences only, from
-    each speaker's own channel or from the one mic."""
-    from rehearse.audio import pitch
+    each speaker's own channel or from the one mic (``voicing``: its pitch tracked while recording)."""
 
     ends: list[tuple[str, float, Word]] = []  # (speaker, start of the last sentence, its last word)
     for utterance in utterances:
@@ -290,7 +291,7 @@ def _with_rises(
             for s, channel in zip(speakers, recording.samples)
         }
     else:  # one mic: one contour, over everyone's sentences, serves everyone
-        contours = dict.fromkeys(speakers, pitch.track(recording.mono, decode.SAMPLE_RATE, spans()))
+        contours = dict.fromkeys(speakers, pitch.track(recording.mono, decode.SAMPLE_RATE, spans(), voicing))
     risen: dict[int, Word] = {}  # by the id of the word it replaces, in words and utterances alike
     for speaker, start, last in ends:
         rise = pitch.final_rise(contours[speaker], start, last.end) if speaker in contours else None

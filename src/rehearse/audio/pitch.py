@@ -78,36 +78,96 @@ RUNNING_MEDIAN_FRAMES = 15  # voiced frames around each frame for the octave-jum
 RISING_SEMITONES = 3.0
 
 
-def track(samples: np.ndarray, rate: int, spans: Sequence[tuple[float, float]] | None = None) -> np.ndarray:
+def track(
+    samples: np.ndarray,
+    rate: int,
+    spans: Sequence[tuple[float, float]] | None = None,
+    voicing: Voicing | None = None,
+) -> np.ndarray:
     """F0 in Hz of each 10 ms frame (frame ``i`` centred on ``i * HOP_SECONDS`` s), ``nan``
     where the frame is unvoiced or quiet. ``samples``: mono, float in [-1, 1]. With ``spans``
     (seconds), only the frames :func:`final_rise` reads over them get a pitch: the rest stay
-    ``nan``, and the quiet threshold is still the whole recording's."""
-    samples = np.asarray(samples, dtype=np.float64).ravel()
-    hop = max(1, round(HOP_SECONDS * rate))
-    size = round(FRAME_SECONDS * rate)
-    shortest = max(2, int(rate / F0_MAX))
-    longest = int(np.ceil(rate / F0_MIN))
-    if rate <= 2 * F0_MAX:
-        raise ValueError(f"a {rate} Hz recording cannot carry pitch up to {F0_MAX:.0f} Hz")
+    ``nan``, and the quiet threshold is still the whole recording's. ``voicing``: frames of these
+    same samples tracked already."""
+    samples = np.asarray(samples).ravel()
+    hop, size = _frame_shape(rate)
     count = -(-len(samples) // hop)
     if count == 0:
         return np.empty(0)
-    # Centred frames: pad half a frame at the start, and enough at the end for the last one.
-    padded = np.pad(samples, (size // 2, size + count * hop - len(samples)))
-    starts = np.arange(count) * hop
-    energy = np.concatenate([[0.0], np.cumsum(padded**2)])
-    levels = 10 * np.log10((energy[starts + size] - energy[starts]) / size + 1e-20)
+    levels = np.empty(count)
+    for first in range(0, count, BLOCK_FRAMES):
+        last = min(count, first + BLOCK_FRAMES)
+        energy = np.concatenate(
+            [
+                [0.0],
+                np.cumsum(
+                    _stretch(samples, first * hop - size // 2, (last - 1) * hop + size - size // 2) ** 2
+                ),
+            ]
+        )
+        starts = np.arange(last - first) * hop
+        levels[first:last] = 10 * np.log10((energy[starts + size] - energy[starts]) / size + 1e-20)
     wanted = np.arange(count) if spans is None else _frames_within(spans, count)
     f0 = np.full(count, np.nan)
-    for first in range(0, len(wanted), BLOCK_FRAMES):
-        indices = wanted[first : first + BLOCK_FRAMES]
-        frames = padded[starts[indices, None] + np.arange(size)]
-        f0[indices] = _yin(frames, rate, shortest, longest)
+    if voicing is not None:
+        known = wanted[wanted < len(voicing.done)]
+        known = known[voicing.done[known]]
+        f0[known] = voicing.f0[known]
+        wanted = np.setdiff1d(wanted, known, assume_unique=True)
+    f0[wanted] = _voiced(samples, rate, wanted)
     if np.any(np.isfinite(levels)):
         loud = np.percentile(levels, 99)
         f0[(levels < loud - QUIET_DB) | (levels < 20 * np.log10(SILENT_RMS))] = np.nan
     return f0
+
+
+class Voicing:
+    """The F0 of frames of a recording under way (before the quiet threshold, which needs all of
+    it), tracked as it comes, so that :func:`track` does not track them again once it ends."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.f0 = np.empty(0)
+        self.done = np.zeros(0, bool)
+
+    def add(self, samples: np.ndarray, spans: Sequence[tuple[float, float]]) -> None:
+        """Track the frames over ``spans`` that ``samples`` (the recording so far) hold whole."""
+        hop, size = _frame_shape(self.rate)
+        whole = max(0, (len(samples) - size + size // 2) // hop + 1)  # frames that end inside
+        if whole > len(self.done):
+            self.f0 = np.concatenate([self.f0, np.full(whole - len(self.f0), np.nan)])
+            self.done = np.concatenate([self.done, np.zeros(whole - len(self.done), bool)])
+        wanted = _frames_within(spans, whole)
+        wanted = wanted[~self.done[wanted]]
+        self.f0[wanted] = _voiced(np.asarray(samples).ravel(), self.rate, wanted)
+        self.done[wanted] = True
+
+
+def _frame_shape(rate: int) -> tuple[int, int]:
+    """Samples between frames and in each frame at ``rate``."""
+    if rate <= 2 * F0_MAX:
+        raise ValueError(f"a {rate} Hz recording cannot carry pitch up to {F0_MAX:.0f} Hz")
+    return max(1, round(HOP_SECONDS * rate)), round(FRAME_SECONDS * rate)
+
+
+def _stretch(samples: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Samples ``start`` to ``end`` (excluded) in float64, zero outside the recording."""
+    inside = samples[max(start, 0) : max(min(end, len(samples)), 0)].astype(np.float64)
+    return np.pad(inside, (max(-start, 0), max(end - start - max(-start, 0) - len(inside), 0)))
+
+
+def _voiced(samples: np.ndarray, rate: int, indices: np.ndarray) -> np.ndarray:
+    """F0 of the frames ``indices`` (centred frames, zero beyond the ends), ``nan`` where aperiodic."""
+    hop, size = _frame_shape(rate)
+    shortest = max(2, int(rate / F0_MAX))
+    longest = int(np.ceil(rate / F0_MIN))
+    out = np.full(len(indices), np.nan)
+    for first in range(0, len(indices), BLOCK_FRAMES):
+        at = indices[first : first + BLOCK_FRAMES, None] * hop - size // 2 + np.arange(size)
+        inside = (at >= 0) & (at < len(samples))
+        frames = np.where(inside, samples[np.clip(at, 0, len(samples) - 1)], 0).astype(np.float64)
+        out[first : first + len(at)] = _yin(frames, rate, shortest, longest)
+    return out
 
 
 def _frames_within(spans: Sequence[tuple[float, float]], count: int) -> np.ndarray:

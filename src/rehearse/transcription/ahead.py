@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rehearse.audio import cuts, decode
+from rehearse.audio import cuts, decode, pitch
 from rehearse.audio.activity import SpeechFinder
 from rehearse.conversation import Word
 from rehearse.diarization.base import Diarizer
@@ -51,6 +51,7 @@ class Ahead:
     model: SpeechToText
     diarizer: Diarizer | None  # warmed on the speech of one-channel sessions (Diarizer.warm)
     finder: SpeechFinder
+    voicing: pitch.Voicing  # the pitch of one-channel sessions' speech
     heard: np.ndarray  # the 16 kHz mono audio of the session, as it came
     windows: list[cuts.Window] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
@@ -59,6 +60,11 @@ class Ahead:
     language_probability: float | None = None
     behind: bool = False  # the machine could not keep up: the rest waits for the end
     failure: str | None = None  # why transcribing ahead stopped, if it failed
+
+    def voicing_of(self, mono: np.ndarray) -> pitch.Voicing | None:
+        """The pitch tracked while recording, if ``mono``, the decoded file, is the audio heard."""
+        heard = len(self.heard)
+        return self.voicing if len(mono) >= heard and np.array_equal(mono[:heard], self.heard) else None
 
     def done_of(self, mono: np.ndarray, windows: list[cuts.Window]) -> int:
         """How many of the recording's ``windows`` were transcribed ahead (0 if ``mono``, the
@@ -83,7 +89,7 @@ class TranscribeAhead:
         self._checked = 0
         self._stopped = False
         self._channels = 0
-        self.ahead = Ahead(model, diarizer, SpeechFinder(), self._heard)
+        self.ahead = Ahead(model, diarizer, SpeechFinder(), pitch.Voicing(decode.SAMPLE_RATE), self._heard)
         self._thread = threading.Thread(target=self._run, name="rehearse-transcribe-ahead", daemon=True)
         self._thread.start()
 
@@ -158,5 +164,7 @@ class TranscribeAhead:
             ahead.windows += batch
             ahead.words += result.words
             ahead.dropped += result.dropped
-        if ahead.diarizer is not None and self._channels == 1 and not ahead.behind:
-            ahead.diarizer.warm(audio, ahead.finder.final)
+        if self._channels == 1 and not ahead.behind:
+            if ahead.diarizer is not None:
+                ahead.diarizer.warm(audio, ahead.finder.final)
+            ahead.voicing.add(audio, ahead.finder.final)
