@@ -175,3 +175,107 @@ def test_drilling_at_the_microphone(null_sink, tmp_path):
     assert "Question 1 of" in shown and "Pause before your first word" in shown, shown
     (kept,) = json.loads(run_cli("drill", "--list", "--json").stdout)
     assert kept["attempts"] == 1 and kept["latest"]["figures"]["words"] > 40
+
+
+def envelope_match(heard: np.ndarray, clip: np.ndarray, lag: int) -> float:
+    """How alike the loudness of ``clip`` and of ``heard`` ``lag`` 50-ms frames later is (Pearson)."""
+
+    def frames(x: np.ndarray) -> np.ndarray:
+        n = len(x) // 800
+        return np.sqrt(np.mean(x[: n * 800].reshape(n, 800) ** 2, axis=1))
+
+    a, b = frames(clip), frames(heard)[max(lag, 0) :]
+    a = a[max(-lag, 0) :]
+    n = min(len(a), len(b))
+    if n <= 10 or not a[:n].std() or not b[:n].std():
+        return 0.0  # silence heard: nothing was played
+    return float(np.corrcoef(a[:n], b[:n])[0, 1])
+
+
+def drill_in_a_terminal(
+    arguments: list[str], until: bytes, then: bytes, timeout: float = 60.0
+) -> tuple[int, str]:
+    """`rehearse drill ARGUMENTS` in a pseudo-terminal; ``then`` is typed once ``until`` shows."""
+    import os
+    import pty
+    import select
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-m", "rehearse", "drill", *arguments])
+    seen, typed = b"", False
+    while select.select([fd], [], [], timeout)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not typed and until in seen:
+            os.write(fd, then)
+            typed = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+
+
+@pytest.mark.e2e
+def test_a_question_from_a_report_is_played_and_ctrl_c_keeps_nothing_half_done(
+    null_sink, tmp_path, write_json
+):
+    """The interviewer's own words are played through the sound card before you answer (heard
+    back on the card's monitor); Ctrl-C while answering stops in one line, with nothing kept; a
+    recording moved since says so instead of playing."""
+    import signal
+    import subprocess
+    import time
+
+    recording = tmp_path / "interview.wav"
+    recording.write_bytes((AUDIO / "en-interview-mono.wav").read_bytes())
+    start, end = 0.5, 4.0
+    report = write_json(
+        {
+            "language": "en",
+            "audio": {"path": str(recording)},
+            "coaching": {"you": "S1"},
+            "analyzers": {
+                "asked": {
+                    "items": [
+                        {
+                            "question": "Why this job?",
+                            "time": start,
+                            "speaker": "S1",
+                            "asked_by": "S2",
+                            "flags": ["pause"],
+                        }
+                    ]
+                }
+            },
+            "utterances": [{"speaker": "S2", "start": start - 0.02, "end": end, "text": "Why this job?"}],
+        },
+        "report.json",
+    )
+    heard = tmp_path / "heard.wav"
+    monitor = subprocess.Popen(
+        ["parecord", "--device=rehearse_ci.monitor", "--rate=16000", "--channels=1", str(heard)]
+    )
+    time.sleep(0.5)
+    status, shown = drill_in_a_terminal(["--from", str(report), "--lang", "en"], b"ends it.", b"\x03")
+    time.sleep(1.5)  # parecord writes what it buffered
+    monitor.send_signal(signal.SIGINT)
+    monitor.wait()
+    assert status == 130 and "Interrupted." in shown and "Traceback" not in shown, shown
+    assert "Question 1 of 1 (report)" in shown and "Why this job?" in shown, shown
+    clip = audio.load(recording).mono[int(start * RATE) : int(end * RATE)]
+    back = audio.load(heard).mono
+    # Through the sound server the waveform is resampled twice: compare loudness 50 ms by 50 ms.
+    assert max(envelope_match(back, clip, lag) for lag in range(-10, 11)) > 0.9, "the clip was played"
+    assert json.loads(run_cli("drill", "--list", "--json").stdout) == [], "an interrupted attempt is not kept"
+
+    recording.rename(tmp_path / "moved.wav")
+    status, shown = drill_in_a_terminal(["--from", str(report), "--lang", "en"], b"ends it.", b"\x03")
+    assert status == 130, shown
+    assert f"(The recording is no longer at {recording}: read the question.)" in shown.replace(
+        "\r\n", " "
+    ).replace("\n", " "), shown
