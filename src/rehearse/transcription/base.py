@@ -33,8 +33,8 @@ class SpeechToText(Protocol):
 
     @property
     def batch_windows(self) -> int:
-        """How many windows the model decodes together. A recording transcribed as it is made is
-        handed over in runs of this many, so the model sees the same batches as afterwards."""
+        """How many windows the model decodes together, at most. A recording transcribed as it is
+        made hands each window over once it is closed: alone, or with the others closed since."""
         ...
 
     def transcribe(
