@@ -66,6 +66,10 @@ def test_the_readme_examples_run_as_written(tmp_path):
     aac(samples[int(21.8 * RATE) : int(27.8 * RATE)], folder / "me.m4a")  # one voice alone
     aac(samples[int(14.4 * RATE) : int(18.0 * RATE)], folder / "take.m4a")  # an answer to drill
     shutil.copy(sample.audio.with_suffix(".rttm"), folder / "reference.rttm")
+    for cohort in ("recordings", "cohort-a/week-1"):  # a coach's folders of recordings
+        (folder / cohort).mkdir(parents=True)
+        shutil.copy(folder / "memo.m4a", folder / cohort / "student-1.m4a")
+        aac(samples[: 20 * RATE], folder / cohort / "student-2.m4a")
 
     examples = readme_examples()
     ran, skipped = [], []
@@ -84,16 +88,18 @@ def test_the_readme_examples_run_as_written(tmp_path):
         assert "Traceback" not in result.stderr, example
         if into:
             (folder / into).write_text(result.stdout, encoding="utf-8")
+        if words[:2] == ["history", "--delete"]:
+            assert len(json.loads(run_cli("history", "--json", cwd=folder).stdout)) == 1, "one of two deleted"
         if "--format json" in example:
             (folder / "report.json").write_text(result.stdout, encoding="utf-8")
             shutil.copy(folder / "report.json", folder / "session.json")
         ran.append(example)
 
-    assert all(
-        re.match(r"^rehearse (devices|record|voice enroll$|drill)", line) for line in skipped
-    ), skipped
+    assert all(re.match(r"^rehearse (devices|record|voice enroll$|drill)", line) for line in skipped), skipped
     assert len(ran) >= 20 and len(ran) + len(skipped) == len(examples), ran
-    assert len(json.loads(run_cli("history", "--json", cwd=folder).stdout)) == 1, "one of two deleted"
+    assert (folder / "reports" / "student-2.html").is_file()
+    assert (folder / "reports" / "cohort-a" / "week-1" / "student-2.html").is_file()
+    assert (folder / "reports" / "summary.csv").read_text(encoding="utf-8").startswith("recording,")
     assert (folder / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert (folder / "bilan.md").read_text(encoding="utf-8").startswith("#")
     assert (folder / "memo.rttm").read_text(encoding="utf-8").startswith("SPEAKER memo 1 ")

@@ -33,6 +33,7 @@ ERRORS = (
     "HistoryError",
     "VoicePrintError",
     "DrillError",
+    "BatchError",
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"tr": (2,), "ntr": (2, 3), "N_": None}
 KEYWORDS.update({name: (1,) for name in ERRORS})

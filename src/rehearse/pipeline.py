@@ -142,11 +142,19 @@ def load_transcriber(options: Options, progress: Progress = _quiet) -> SpeechToT
 
 
 def transcribe_recording(
-    path: str | Path, options: Options, progress: Progress = _quiet, ahead: Ahead | None = None
+    path: str | Path,
+    options: Options,
+    progress: Progress = _quiet,
+    ahead: Ahead | None = None,
+    transcriber: SpeechToText | None = None,
 ) -> Conversation:
     """Turn a recording into a conversation: words, who spoke when, utterances and turns.
-    ``ahead`` is what was transcribed while it was recorded: only the rest is done here."""
-    transcriber = ahead.model if ahead else load_transcriber(options, progress)
+    ``ahead`` is what was transcribed while it was recorded: only the rest is done here;
+    ``transcriber``, the speech model ``options`` name, when it is loaded already."""
+    if ahead is not None:
+        transcriber = ahead.model
+    elif transcriber is None:
+        transcriber = load_transcriber(options, progress)
     recording = decode.load(path, lambda f: progress("decode", f))
     finder = ahead.finder if ahead else None
     voicing = ahead.voicing_of(recording.mono) if ahead else None

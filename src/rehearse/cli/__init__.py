@@ -12,7 +12,7 @@ import traceback
 
 import click
 
-from rehearse.cli import analyze, drill, evaluate, history, plugins, record, voice  # noqa: F401 - they add the commands
+from rehearse.cli import analyze, batch, drill, evaluate, history, plugins, record, voice  # noqa: F401 - they add the commands
 from rehearse.cli.app import EXIT_ERROR, cli
 from rehearse.errors import RehearseError
 from rehearse.i18n import tr, user_language

@@ -23,7 +23,7 @@ from rehearse.analyzers.base import UNCERTAIN_MARK, Figure
 from rehearse.coaching import scorecard
 from rehearse.conversation import UNCERTAIN_BELOW
 from rehearse.hookspecs import hookimpl
-from rehearse.i18n import N_, clock, figure_text, ntr, target_text, tr, trend_text
+from rehearse.i18n import N_, clock, duration, figure_text, ntr, target_text, tr, trend_text
 from rehearse.renderers.base import (
     STATUS_MARKS,
     Renderer,
@@ -209,7 +209,9 @@ def _page(lang: str, title: str, body: list[str], after: str = "") -> str:
         f"style-src {_hash_source(CSS)}; {script}img-src data:; "
         "media-src 'self' file: blob:; base-uri 'none'; form-action 'none'\">\n"
         f"<title>rehearse — {escape(title)}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + f"\n</main>\n{after}\n</body>\n</html>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(body)
+        + f"\n</main>\n{after}\n</body>\n</html>\n"
     )
 
 
@@ -268,7 +270,8 @@ def _comparison_card(figure: dict, metric: Figure, lang: str) -> str:
         )
     parts.append(f'<line x1="{left}" x2="{left}" y1="0" y2="{h}" stroke="#98a2b3"/>')
     shown = " → ".join(
-        f"{tag} " + (escape(figure_text(v, metric.unit, lang)) if v is not None else "—") for tag, v in values.items()
+        f"{tag} " + (escape(figure_text(v, metric.unit, lang)) if v is not None else "—")
+        for tag, v in values.items()
     )
     verdict = "" if figure["verdict"] == "missing" else " · " + escape(trend_text(figure["verdict"], lang))
     status = {"better": "ok", "worse": "high"}.get(figure["verdict"], "")
@@ -276,6 +279,118 @@ def _comparison_card(figure: dict, metric: Figure, lang: str) -> str:
         f'<div class="card {status}"><div class="label">{escape(metric.label_text(lang))}</div>'
         f'<svg viewBox="0 0 {w} {h}" width="100%">' + "".join(parts) + "</svg>"
         f'<div class="target">{shown}{verdict}</div></div>'
+    )
+
+
+def cohort_page(found: dict, lang: str) -> str:
+    """A batch seen by a coach (:func:`rehearse.batch.summary.cohort`): per key figure of the
+    coached person, every session as a dot against the target band, each dot a link to its
+    report; then the sessions furthest from their targets, and the recordings that failed."""
+    title = tr(lang, "Cohort")
+    facts = [ntr(lang, "{count} session analysed", "{count} sessions analysed", found["sessions"])]
+    if found["profile"]:
+        facts.append(tr(lang, "Targets of the situation: {profile}", profile=found["profile"]))
+    if found["failed"]:
+        facts.append(ntr(lang, "{count} recording failed", "{count} recordings failed", len(found["failed"])))
+    body = [
+        "<h1>" + escape(title) + "</h1>",
+        '<ul class="facts">' + "".join(f"<li>{escape(f)}</li>" for f in facts) + "</ul>",
+    ]
+    declared = scorecard.declared()
+    cards = [
+        _cohort_card(figure, declared[name].figure, lang)
+        for name, figure in found["figures"].items()
+        if name in declared and figure["values"]
+    ]
+    if cards:
+        body.append(_h2(tr(lang, "Figures of the person coached, session by session")))
+        body.append('<div class="cards" id="cohort">' + "".join(cards) + "</div>")
+    else:
+        body.append(f"<p>{escape(tr(lang, 'No session has figures of the person coached.'))}</p>")
+    if found["furthest"]:
+        body.append(_h2(tr(lang, "Furthest from the targets")))
+        rows = []
+        for session in found["furthest"]:
+            misses = [
+                f"{escape(declared[item['metric']].figure.label_text(lang))} "
+                f"{escape(figure_text(item['value'], declared[item['metric']].figure.unit, lang))} "
+                f"({escape(target_text(item['min'], item['max'], declared[item['metric']].figure.unit, lang))})"
+                for item in session["scorecard"]
+                if item["status"] in ("low", "high") and item["metric"] in declared
+            ]
+            rows.append(f"<li>{_report_link(session['report'], session['name'])}: {'; '.join(misses)}</li>")
+        body.append('<ol id="furthest">' + "".join(rows) + "</ol>")
+    if found["every"]:
+        body.append(_h2(tr(lang, "Every session")))
+        rows = []
+        for session in found["every"]:
+            coached = (
+                tr(lang, "coached: {speaker}", speaker=session["you"])
+                if session["you"]
+                else tr(lang, "who was coached is unknown")
+            )
+            length = duration(session["duration"]) if session["duration"] is not None else "—"
+            rows.append(
+                f"<li>{_report_link(session['report'], session['name'])} · {escape(length)} · {escape(coached)}</li>"
+            )
+        body.append('<ul id="every">' + "".join(rows) + "</ul>")
+    if found["failed"]:
+        body.append(_h2(tr(lang, "Recordings that failed")))
+        body.append(
+            '<ul id="failed">'
+            + "".join(f"<li>{escape(f['recording'])}: {escape(f['error'])}</li>" for f in found["failed"])
+            + "</ul>"
+        )
+    return _page(lang, title, body)
+
+
+def _report_link(link: str | None, name: str) -> str:
+    if not link:
+        return escape(name)
+    return f'<a href="{escape(quote(link))}">{escape(name)}</a>'
+
+
+def _cohort_card(figure: dict, metric: Figure, lang: str) -> str:
+    w, h, left, pad = 220, 40, 4, 8
+    values = [v["value"] for v in figure["values"]]
+    bounds = [b for b in (figure["min"], figure["max"]) if b is not None]
+    ceiling = max([*values, *bounds, 0.0]) * 1.15 or 1.0
+
+    def x(v: float) -> float:
+        return left + max(v, 0.0) / ceiling * (w - left - pad)
+
+    parts = []
+    if bounds:
+        start = x(figure["min"]) if figure["min"] is not None else left
+        end = x(figure["max"]) if figure["max"] is not None else w - pad
+        band = target_text(figure["min"], figure["max"], metric.unit, lang)
+        parts.append(
+            f'<rect class="band" x="{start:.1f}" y="0" width="{max(end - start, 1):.1f}" height="{h}" '
+            f'fill="#1f8a4c" fill-opacity="0.15"><title>{escape(tr(lang, "target {target}", target=band))}</title></rect>'
+        )
+    # Dots side by side in three rows, so that equal values stay apart.
+    for row, found in enumerate(figure["values"]):
+        dot = (
+            f'<circle class="dot" cx="{x(found["value"]):.1f}" cy="{10 + (row % 3) * 10}" r="4" fill="{COLOURS[0]}" '
+            f'fill-opacity="0.7"><title>{escape(found["name"])}: {escape(figure_text(found["value"], metric.unit, lang))}'
+            "</title></circle>"
+        )
+        parts.append(f'<a href="{escape(quote(found["report"]))}">{dot}</a>' if found["report"] else dot)
+    parts.append(f'<line x1="{left}" x2="{w - pad}" y1="{h - 1}" y2="{h - 1}" stroke="#98a2b3"/>')
+    middle = sorted(values)[len(values) // 2]
+    shown = [scorecard.as_shown(v, metric.unit) for v in values]  # judged as the reports judge them
+    met = sum(
+        1
+        for v in shown
+        if (figure["min"] is None or v >= figure["min"]) and (figure["max"] is None or v <= figure["max"])
+    )
+    said = tr(lang, "median {value}", value=figure_text(middle, metric.unit, lang))
+    if bounds:
+        said += " · " + tr(lang, "{met} of {count} on target", met=met, count=len(values))
+    return (
+        f'<div class="card"><div class="label">{escape(metric.label_text(lang))}</div>'
+        f'<svg viewBox="0 0 {w} {h}" width="100%">' + "".join(parts) + "</svg>"
+        f'<div class="target">{escape(said)}</div></div>'
     )
 
 
