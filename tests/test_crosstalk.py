@@ -191,3 +191,28 @@ def test_real_overlaps_survive_the_crosstalk_rules(call, leaky_conversation):
     assert {w.speaker for w in conversation.words if start <= w.start < end} == {"S1", "S2"}
     events = report["analyzers"]["interruptions"]["events"]
     assert any(start - TOLERANCE <= e["time"] <= end for e in events), events
+
+
+@pytest.mark.parametrize("heard_alone", [[], [Word(1.7, 2.1, " yes")]])
+def test_an_overlap_its_own_channel_gives_no_word_for_keeps_the_words_of_the_mix(heard_alone):
+    from rehearse.diarization import turns
+
+    rate = decode.SAMPLE_RATE
+    t = np.arange(3 * rate) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    samples = np.zeros((2, 3 * rate), np.float32)
+    samples[0, : 2 * rate] = tone[: 2 * rate]  # S1 from 0 to 2 s
+    samples[1, int(1.5 * rate) :] = tone[int(1.5 * rate) :]  # S2 from 1.5 s, over S1's end
+    segments = [Segment("S1", 0.0, 2.0), Segment("S2", 1.5, 3.0)]
+    words = [Word(0.2, 0.6, " so", "S1"), Word(0.8, 1.2, " then", "S1"), Word(2.2, 2.6, " right", "S2")]
+    utterances = turns.build_utterances(segments, words)
+
+    class Alone:
+        def transcribe_clips(self, channel, spans, language):  # type: ignore[no-untyped-def]
+            return list(heard_alone)
+
+    mics = activity.Mics.measure(samples)
+    found = pipeline._recheck_overlaps(Alone(), samples, mics, ["S1", "S2"], utterances, words, "en")
+    theirs = [w.text for w in found if w.speaker == "S2"]
+    assert theirs == ([" right"] if not heard_alone else [" yes"])
+    assert [w.text for w in found if w.speaker == "S1"] == [" so", " then"]

@@ -344,7 +344,11 @@ def _recheck_overlaps(
         if not mine:
             continue
         recovered = transcriber.transcribe_clips(samples[index], [(u.start, u.end) for u in mine], language)
-        redone = _Spans([(u.start, u.end) for u in mine])
+        # An utterance its own channel gave no word for keeps what the mix heard there.
+        middles = sorted((w.start + w.end) / 2 for w in recovered)
+        redone = _Spans(
+            [(u.start, u.end) for u in mine if bisect_right(middles, u.end) > bisect_left(middles, u.start)]
+        )
         words = [w for w in words if w.speaker != speaker or not redone.cover((w.start + w.end) / 2)]
         words = _with_own_words(mics, speakers, speaker, recovered, words)
     return sorted(words, key=lambda w: w.start)
