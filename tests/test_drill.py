@@ -10,7 +10,7 @@ import wave
 import numpy as np
 import pytest
 
-from conftest import AUDIO, run_cli
+from conftest import AUDIO, run_cli, run_on_a_terminal
 from rehearse import history
 from rehearse.audio import decode as audio
 
@@ -192,34 +192,6 @@ def envelope_match(heard: np.ndarray, clip: np.ndarray, lag: int) -> float:
     return float(np.corrcoef(a[:n], b[:n])[0, 1])
 
 
-def drill_in_a_terminal(
-    arguments: list[str], until: bytes, then: bytes, timeout: float = 60.0
-) -> tuple[int, str]:
-    """`rehearse drill ARGUMENTS` in a pseudo-terminal; ``then`` is typed once ``until`` shows."""
-    import os
-    import pty
-    import select
-    import sys
-
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.executable, [sys.executable, "-m", "rehearse", "drill", *arguments])
-    seen, typed = b"", False
-    while select.select([fd], [], [], timeout)[0]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not typed and until in seen:
-            os.write(fd, then)
-            typed = True
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
-
-
 @pytest.mark.e2e
 def test_a_question_from_a_report_is_played_and_ctrl_c_keeps_nothing_half_done(
     null_sink, tmp_path, write_json
@@ -261,7 +233,9 @@ def test_a_question_from_a_report_is_played_and_ctrl_c_keeps_nothing_half_done(
         ["parecord", "--device=rehearse_ci.monitor", "--rate=16000", "--channels=1", str(heard)]
     )
     time.sleep(0.5)
-    status, shown = drill_in_a_terminal(["--from", str(report), "--lang", "en"], b"ends it.", b"\x03")
+    shown, status = run_on_a_terminal(
+        "drill", "--from", str(report), "--lang", "en", answer=b"\x03", asked=(b"ends it.",)
+    )
     time.sleep(1.5)  # parecord writes what it buffered
     monitor.send_signal(signal.SIGINT)
     monitor.wait()
@@ -274,7 +248,9 @@ def test_a_question_from_a_report_is_played_and_ctrl_c_keeps_nothing_half_done(
     assert json.loads(run_cli("drill", "--list", "--json").stdout) == [], "an interrupted attempt is not kept"
 
     recording.rename(tmp_path / "moved.wav")
-    status, shown = drill_in_a_terminal(["--from", str(report), "--lang", "en"], b"ends it.", b"\x03")
+    shown, status = run_on_a_terminal(
+        "drill", "--from", str(report), "--lang", "en", answer=b"\x03", asked=(b"ends it.",)
+    )
     assert status == 130, shown
     assert f"(The recording is no longer at {recording}: read the question.)" in shown.replace(
         "\r\n", " "

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -247,13 +248,7 @@ def _comparison_card(figure: dict, metric: Figure, lang: str) -> str:
     h = 2 * lane + pad
     parts = []
     if bounds:
-        start = x(figure["min"]) if figure["min"] is not None else left
-        end = x(figure["max"]) if figure["max"] is not None else w - pad
-        band = target_text(figure["min"], figure["max"], metric.unit, lang)
-        parts.append(
-            f'<rect class="band" x="{start:.1f}" y="0" width="{max(end - start, 1):.1f}" height="{h}" '
-            f'fill="#1f8a4c" fill-opacity="0.15"><title>{escape(tr(lang, "target {target}", target=band))}</title></rect>'
-        )
+        parts.append(_band(figure["min"], figure["max"], x, (left, w - pad), h, metric.unit, lang))
     for row, (tag, v) in enumerate(values.items()):
         top = pad / 2 + row * lane
         parts.append(f'<text x="0" y="{top + 14:.1f}">{tag}</text>')
@@ -279,6 +274,26 @@ def _comparison_card(figure: dict, metric: Figure, lang: str) -> str:
         f'<div class="card {status}"><div class="label">{escape(metric.label_text(lang))}</div>'
         f'<svg viewBox="0 0 {w} {h}" width="100%">' + "".join(parts) + "</svg>"
         f'<div class="target">{shown}{verdict}</div></div>'
+    )
+
+
+def _band(
+    low: float | None,
+    high: float | None,
+    x: Callable[[float], float],
+    edges: tuple[float, float],
+    height: float,
+    unit: str,
+    lang: str,
+) -> str:
+    """The target band of a figure's drawing, from ``low`` to ``high`` (an open side reaching the
+    drawing's edge), ``x`` placing a value."""
+    start = x(low) if low is not None else edges[0]
+    end = x(high) if high is not None else edges[1]
+    band = target_text(low, high, unit, lang)
+    return (
+        f'<rect class="band" x="{start:.1f}" y="0" width="{max(end - start, 1):.1f}" height="{height}" '
+        f'fill="#1f8a4c" fill-opacity="0.15"><title>{escape(tr(lang, "target {target}", target=band))}</title></rect>'
     )
 
 
@@ -361,13 +376,7 @@ def _cohort_card(figure: dict, metric: Figure, lang: str) -> str:
 
     parts = []
     if bounds:
-        start = x(figure["min"]) if figure["min"] is not None else left
-        end = x(figure["max"]) if figure["max"] is not None else w - pad
-        band = target_text(figure["min"], figure["max"], metric.unit, lang)
-        parts.append(
-            f'<rect class="band" x="{start:.1f}" y="0" width="{max(end - start, 1):.1f}" height="{h}" '
-            f'fill="#1f8a4c" fill-opacity="0.15"><title>{escape(tr(lang, "target {target}", target=band))}</title></rect>'
-        )
+        parts.append(_band(figure["min"], figure["max"], x, (left, w - pad), h, metric.unit, lang))
     # Dots side by side in three rows, so that equal values stay apart.
     for row, found in enumerate(figure["values"]):
         dot = (
