@@ -67,6 +67,8 @@ def timed(arguments: list[str], output: Path) -> float:
 
 
 def cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
+    """A Dask scheduler and two worker processes of one thread on 127.0.0.1, ready: its address,
+    and the processes to stop (tests/test_batch.py starts its cluster with this too)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from rehearse.audio import decode as audio
 from rehearse.batch import BatchError, inputs
 from test_readme import aac
 from test_real_speech import _source, sources
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import batch_speed  # noqa: E402
 
 RATE = 16_000
 
@@ -78,7 +81,18 @@ def figures(output: Path) -> list[tuple]:
 def test_a_batch_writes_every_report_lists_the_failure_and_goes_on_where_it_stopped(recordings, tmp_path):
     output = tmp_path / "reports"
     first = run_cli(
-        "batch", str(recordings), "-o", str(output), "--jobs", "2", "-f", "html", "-f", "markdown", "--lang", "en"
+        "batch",
+        str(recordings),
+        "-o",
+        str(output),
+        "--jobs",
+        "2",
+        "-f",
+        "html",
+        "-f",
+        "markdown",
+        "--lang",
+        "en",
     )
     assert first.returncode == 1, first.stderr  # one recording failed
     assert "Traceback" not in first.stderr
@@ -108,7 +122,18 @@ def test_a_batch_writes_every_report_lists_the_failure_and_goes_on_where_it_stop
     before = figures(output)
     (output / "alice.json").unlink()
     again = run_cli(
-        "batch", str(recordings), "-o", str(output), "--jobs", "2", "-f", "html", "-f", "markdown", "--lang", "en"
+        "batch",
+        str(recordings),
+        "-o",
+        str(output),
+        "--jobs",
+        "2",
+        "-f",
+        "html",
+        "-f",
+        "markdown",
+        "--lang",
+        "en",
     )
     assert "1 recording analysed, 1 already done, skipped, 1 failed" in again.stderr, again.stderr
     assert figures(output) == before, "the same figures, from the same model on the same audio"
@@ -128,56 +153,10 @@ def free_port() -> int:
 @pytest.fixture
 def dask_cluster(tmp_path):
     """A Dask scheduler and two worker processes (one thread each) on 127.0.0.1, as `dask
-    scheduler` and `dask worker` start them."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    scheduler = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "distributed.cli.dask_scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-dashboard",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    workers = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "distributed.cli.dask_worker",
-            address,
-            "--nworkers",
-            "2",
-            "--nthreads",
-            "1",
-            "--no-dashboard",
-            "--host",
-            "127.0.0.1",
-            "--local-directory",
-            str(tmp_path / "dask"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    from distributed import Client
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with Client(address, timeout="2s") as client:
-                if len(client.scheduler_info()["workers"]) == 2:
-                    break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "the local Dask cluster did not start"
-        time.sleep(0.5)
+    scheduler` and `dask worker` start them (the benchmark's own)."""
+    address, processes = batch_speed.cluster(tmp_path)
     yield address
-    for process in (workers, scheduler):
+    for process in reversed(processes):
         process.terminate()
         process.wait(timeout=30)
 
