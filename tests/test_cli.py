@@ -190,13 +190,14 @@ def test_rttm_output_lists_who_spoke_when(write_json, tmp_path):
 
 
 def test_on_a_terminal_rehearse_asks_which_speaker_is_you(write_json):
-    # A real pseudo-terminal: the question is only asked when a person is there to answer.
+    # A real pseudo-terminal: the question is only asked when a person is there to answer, and
+    # when the conversation does not make it plain (no question asked: only talk time to go by).
     path = str(
         write_json(
             {
                 "speakers": ["S1", "S2"],
                 "turns": [
-                    {"speaker": "S1", "start": 0, "end": 4, "text": "Tell me about yourself."},
+                    {"speaker": "S1", "start": 0, "end": 4, "text": "The weather was fine today."},
                     {"speaker": "S2", "start": 4.5, "end": 20, "text": "I build data pipelines for a bank."},
                 ],
             }

@@ -165,12 +165,18 @@ def test_cues_that_cancel_out_guess_nobody():
     assert roles.coached(conv) == ["A", "B"]
 
 
-def test_without_a_situation_nobody_is_guessed_but_the_one_asked_is_known():
-    conv = chat(JOB["en"])
-    assert roles.you(conv) == roles.Focus(None, None, None)
-    assert roles.coached(conv) == ["A", "B"]
-    assert roles.answering(conv) == ["B"]
-    assert roles.answering(chat(AMBIGUOUS)) == ["A", "B"], "both ask and answer alike"
+def test_without_a_situation_the_default_one_guesses_as_an_explicit_one_does():
+    told = roles.you(chat(JOB["en"], "job-interview"))
+    assert told.speaker == "B" and told.sure
+    assert roles.you(chat(JOB["en"])) == told
+    assert roles.coached(chat(JOB["en"])) == ["B"]
+    assert roles.answering(chat(JOB["en"])) == ["B"]
+
+
+def test_an_unsure_guess_still_names_the_likely_candidate():
+    focus = roles.you(chat(AMBIGUOUS))
+    assert focus.speaker and not focus.sure, "both ask and answer alike"
+    assert roles.coached(chat(AMBIGUOUS)) == roles.answering(chat(AMBIGUOUS)) == [focus.speaker]
 
 
 def test_being_told_wins_over_any_cue():
@@ -197,7 +203,10 @@ def test_in_a_reverse_interview_your_questions_to_the_manager_are_not_questions_
 
 def test_advice_names_who_the_questions_threw_when_it_is_not_known_to_be_you():
     turns = (("A", 0, 3, "Tell me about a project you led."), ("B", 9, 10, "It was fine."))
-    assert run("asked", chat(turns))["advice"][0].startswith("B: practise the questions that threw you:")
+    # Three people: no guess of who is you is made.
+    three = (*turns, ("C", 11, 13, "Shall we go on?"))
+    assert run("asked", chat(three))["advice"][0].startswith("B: practise the questions that threw you:")
+    assert run("asked", chat(turns))["advice"][0].startswith("Practise the questions that threw you:")
     assert run("asked", chat(turns, "job-interview"))["advice"][0].startswith("Practise the questions that threw you:")
 
 
@@ -212,8 +221,12 @@ def test_the_report_shows_how_sure_and_from_which_cues():
     assert cues["asks"]["favours"] == "B" and cues["talk"]["favours"] == "A"
     assert set(cues["talk"]["values"]) == {"A", "B"} and cues["talk"]["log_odds"] > 0
     assert coaching["note"].startswith("Only a guess")
-    told = pipeline.coaching(chat(AMBIGUOUS), results, pipeline.Options(), "en")
-    assert (told["you"], told["you_confidence"], told["you_cues"]) == (None, None, [])
+    default = pipeline.coaching(chat(AMBIGUOUS), results, pipeline.Options(), "en")
+    assert (default["profile"], default["profile_given"]) == ("job-interview", False)
+    assert {k: default[k] for k in ("you", "you_confidence", "you_cues")} == {
+        k: coaching[k] for k in ("you", "you_confidence", "you_cues")
+    }
+    assert default["note"].startswith("Coached as a job interview") and "Only a guess" in default["note"]
 
 
 @pytest.mark.parametrize("name", ["en-interview", "fr-interview"])

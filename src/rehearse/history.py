@@ -219,6 +219,12 @@ def _write_metrics(db: sqlite3.Connection, session_id: int, figures: dict[str, f
     )
 
 
+def situation(report: dict) -> str | None:
+    """The situation a report's figures were judged against: the default one when none was given,
+    so that a first run without --profile counts in ``progress`` and ``compare``."""
+    return (report.get("coaching") or {}).get("profile") or report.get("profile")
+
+
 def save(report: dict, recorded_at: str | None = None, location: Path | None = None) -> int | None:
     """Keep a report; analysing the same recording again replaces its entry. Returns the session id,
     or None for a report without a recording (a hand-written transcript), which is not kept.
@@ -235,7 +241,7 @@ def save(report: dict, recorded_at: str | None = None, location: Path | None = N
     row = {
         "analyzed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "recorded_at": recorded_at,
-        "profile": report.get("profile"),
+        "profile": situation(report),
         "audio_path": audio,
         "audio_sha256": digest,
         "duration": report.get("duration"),

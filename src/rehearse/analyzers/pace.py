@@ -125,6 +125,10 @@ class Pace(Analyzer):
             if wpm is None:
                 continue
             fastest = max(by_speaker[speaker]["timeline"], key=lambda p: p["wpm"], default=None)
+            # Minutes with too little talk have no point, so the fastest one shown can be slower than
+            # the whole: it is then no moment of speaking fast.
+            if fastest is not None and fastest["wpm"] < wpm:
+                fastest = None
             figures = {"low": f"{options['low']:.0f}", "high": f"{options['high']:.0f}"}
             # The user's label is not in their sentence: the mark of an uncertain attribution follows the pace.
             spoke = (

@@ -1,4 +1,8 @@
-"""Talk time: how long each person spoke, and their share of the conversation."""
+"""Talk time: how long each person spoke, and their share of the conversation.
+
+The share is judged once, by the situation's target for the person coached (the scorecard): a
+threshold of its own here would speak to either side of the table, and could contradict it.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,11 @@ from typing import Any, TypedDict
 from rehearse.analyzers.base import (
     Analyzer,
     Figure,
-    Option,
     Section,
     figure_labels,
-    figures_uncertain,
-    marked,
     uncertain_shares,
     why_not_separated,
 )
-from rehearse.coaching import you as roles
 from rehearse.conversation import Conversation, talk_times, union_length
 from rehearse.hookspecs import hookimpl
 from rehearse.i18n import N_, duration, percent, separated, tr
@@ -53,16 +53,6 @@ class TalkTime(Analyzer):
             N_("Listen more: ask, then let them talk; note your point instead of making it now."),
         ),
     )
-    options = (
-        Option(
-            "dominant_share",
-            0.65,
-            "A share of speech above this is flagged as talking too much (Gong: results drop above 65%).",
-            minimum=0,
-            maximum=1,
-        ),
-    )
-
     def analyze(self, conversation: Conversation, options: Mapping[str, Any], lang: str) -> TalkTimeSection:
         ids = [s.id for s in conversation.speakers]
         talk = talk_times(conversation.segments, ids)
@@ -109,29 +99,6 @@ class TalkTime(Analyzer):
                 length=duration(speech),
                 why=why_not_separated(conversation, lang),
             )
-            return result
-        top = max(per_speaker, key=lambda s: per_speaker[s]["share"])
-        share = per_speaker[top]["share"]
-        # A situation given judges shares against its own targets; without one, this speaks to
-        # either side of the table, as the job-interview targets cannot know which you were.
-        if share > options["dominant_share"] and conversation.profile is None:
-            if top == roles.you(conversation).speaker:
-                # The user's label is not in their sentence: the mark of an uncertain attribution follows the share.
-                advice = tr(
-                    lang,
-                    "You talked {share} of the time. If you were the one asking, listen more: ask, then "
-                    "let them talk. If you were answering, keep each answer to its point.",
-                    share=marked(percent(share, lang), figures_uncertain(conversation)[top]),
-                )
-            else:
-                advice = tr(
-                    lang,
-                    "{who} talked {share} of the time: if you were the one asking, that is listening done "
-                    "right; if you were answering, give fuller answers (the situation, what you did, the result).",
-                    who=named[top],
-                    share=percent(share, lang),
-                )
-            result["advice"].append(advice)
         return result
 
 

@@ -327,7 +327,7 @@ def _keep(
     try:
         if history.save(result, recorded_at) is None:
             return
-        profile = result.get("profile")
+        profile = history.situation(result)
         result["progress"] = history.progress(profile, targets=coach.targets(profile, config_file, where))
     except history.HistoryError as exc:
         click.echo(

@@ -15,7 +15,7 @@ import click
 from rehearse.cli.app import cli
 from rehearse.cli.ui import check_writable, sparkline, write_whole
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
+from rehearse.i18n import N_, figure_text, ntr, shown, target_text, tr, trend_text, user_language
 from rehearse.renderers.base import printable, session_heading
 from rehearse.renderers.json import dumps
 
@@ -311,7 +311,8 @@ def _spark(values: list[float | None]) -> str:
 
 
 # How a figure's change reads, by unit: a share moves in points, not percent.
-def _change(value: float, unit: str, lang: str) -> str:
+def _change(before: float, after: float, unit: str, lang: str) -> str:
+    value = shown(after, unit) - shown(before, unit)
     if abs(value) < 1e-9:
         return "±0"
     sign = "+" if value > 0 else "−"
@@ -406,7 +407,7 @@ def _comparison(found: dict[str, Any], lang: str) -> list[str]:
             detail = f"{values}  {verdict}"
         else:
             detail = (
-                f"{values}  {_change(figure['change'], unit, lang)}  {trend_text(figure['verdict'], lang)}"
+                f"{values}  {_change(figure['first'], figure['second'], unit, lang)}  {trend_text(figure['verdict'], lang)}"
             )
         lines += textwrap.wrap(detail, WIDTH, initial_indent="  ", subsequent_indent="    ")
     return lines

@@ -14,7 +14,7 @@ asks      questions that hand the floor over (the turn ends on them),     1     
           from 1 at the start to 0.25 at the end: an interviewer asks
           early, a candidate's own questions come last
 answers   seconds spent answering those questions (the turn after them)   10 s    every situation
-talk      seconds of speech: the one being asked talks more               0       every situation
+talk      talk time (as the report shows it): the one asked talks more    0       every situation
 opens     a welcome in the first minute ("thanks for coming", "tell me    0       job interview
           about yourself", "merci d'être venu", "présentez-vous")
 offers    offering the floor ("do you have any questions for us?",        0       every situation
@@ -50,14 +50,15 @@ being asked (``answering``), never the questions the user put to the other perso
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from rehearse.coaching.situations import USER_ASKS
-from rehearse.conversation import Attribution, Conversation, Speaker
+from rehearse.coaching.situations import DEFAULT, USER_ASKS
+from rehearse.conversation import Attribution, Conversation, Speaker, Turn, talk_times
 from rehearse.i18n import N_, percent, tr
 from rehearse.language import lexicon, questions
+from rehearse.language.questions import Asked
 
 SURE_FROM = 0.85
 # A question the asker goes on talking after for longer than this did not hand the floor over.
@@ -113,9 +114,11 @@ def you(conversation: Conversation) -> Focus:
     """The speaker the report coaches, how that was decided, and how sure it is."""
     if conversation.me and conversation.me.get("speaker"):
         return Focus(conversation.me["speaker"], conversation.me.get("source"))
-    if conversation.profile is None or len(conversation.speakers) != 2:
+    if len(conversation.speakers) != 2:
         return Focus(None, None, None)
-    weights = WEIGHTS["user asks" if conversation.profile in USER_ASKS else "job-interview"]
+    # Without --profile the report is coached as the default situation, so the roles are read as in it.
+    situation = conversation.profile or DEFAULT
+    weights = WEIGHTS["user asks" if situation in USER_ASKS else "job-interview"]
     speaker, confidence, cues = _weigh(conversation, weights)
     return Focus(speaker, "profile" if speaker else None, confidence, cues)
 
@@ -177,26 +180,26 @@ def _measures(conversation: Conversation) -> dict[str, dict[str, float]]:
         positions.setdefault(turn.speaker, []).append(p)
     handing_over: set[int] = set()
     for question in questions.find(conversation):
-        k = bisect_right(starts.get(question.speaker, []), question.start) - 1
-        if k < 0 or question.speaker not in found["asks"]:
+        if question.speaker not in starts:
             continue
-        p = positions[question.speaker][k]
-        turn = ordered[p]
+        held = _holding_turn(question, starts[question.speaker], positions[question.speaker], ordered)
         # A question inside the other's turn (a failed cut-in) or that its asker talks on after
         # ("You know what? I…") puts nothing to the other person.
-        if question.start > turn.end or turn.end - question.end > HANDOVER_SECONDS:
+        if held is None or ordered[held].end - question.end > HANDOVER_SECONDS:
             continue
         kind = 1.0 if question.kind == "open" else CLOSED_WEIGHT
         found["asks"][question.speaker] += kind * (1 - LATE_DISCOUNT * min(question.start / length, 1.0))
-        handing_over.add(p)
+        handing_over.add(held)
     for p in handing_over:
         if p + 1 < len(ordered) and ordered[p + 1].speaker != ordered[p].speaker:
             found["answers"][ordered[p + 1].speaker] += ordered[p + 1].duration
     opening = max(OPENING_SECONDS, length / 10)
+    # The talk time the report shows (the talk_time analyzer's), so that "talked 68% of the time"
+    # here is the talk share there.
+    found["talk"].update(talk_times(conversation.segments, ids))
     for u in conversation.utterances:
         if u.speaker not in found["talk"] or u.backchannel:
             continue
-        found["talk"][u.speaker] += u.duration
         said = lexicon.normalise(u.text)
         for name, pattern in (("offers", lexicon.FLOOR_OFFERS), ("thanks", lexicon.THANKS_FOR_TIME)):
             if pattern.search(said):
@@ -204,6 +207,24 @@ def _measures(conversation: Conversation) -> dict[str, dict[str, float]]:
         if u.start < opening and lexicon.WELCOMES.search(said):
             found["opens"][u.speaker] = 1.0
     return found
+
+
+def _holding_turn(question: Asked, starts: list[float], positions: list[int], ordered: list[Turn]) -> int | None:
+    """The asker's turn that holds most of the question, by position in ``ordered`` (None when
+    none holds any of it). Not the turn its first word falls in: Whisper often times a first
+    word a little before the voice activity that the turns are built from (0.76 s against
+    0.96 s), and the previous turn would take the question."""
+    best, held = None, 0.0
+    k = bisect_left(starts, question.end) - 1
+    while k >= 0:
+        turn = ordered[positions[k]]
+        if turn.end <= question.start:
+            break
+        overlap = min(turn.end, question.end) - max(turn.start, question.start)
+        if best is None or overlap > held:
+            best, held = positions[k], overlap
+        k -= 1
+    return best
 
 
 # The sides of a two-channel recording, in channel order.
@@ -289,10 +310,17 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
                 first=first,
                 second=second,
             )
+        if (conversation.me or {}).get("source") == "voiceprint":  # enrolled already: it matched nobody
+            return tr(
+                lang,
+                "Targets are not judged: rehearse does not know which speaker is you; --me {first} says which.",
+                first=ids[0],
+            )
         return tr(
             lang,
-            "Targets are not judged: rehearse does not know which speaker is you "
-            "(--me S1, a voice print with 'rehearse voice enroll', or --profile to tell from the conversation).",
+            "Targets are not judged: rehearse does not know which speaker is you; --me {first} says which, "
+            "and a voice print ('rehearse voice enroll') tells it every time.",
+            first=ids[0],
         )
     if focus.source != "profile":
         return None

@@ -61,14 +61,17 @@ class Section:
     error: str | None
 
 
-def sections(report: dict) -> Iterator[Section]:
+def sections(report: dict, *, below_top: bool = False) -> Iterator[Section]:
+    """Each analyzer's section. With ``below_top``, as shown below the three things to work on:
+    an advice made there is not made again in its section."""
+    told = {pick.advice for pick in top_picks(report)} if below_top else set()
     for name, result in report.get("analyzers", {}).items():
         yield Section(
             name=name,
             title=str(result.get("title") or name),
             summary=str(result.get("summary", "")),
             moments=[m for m in result.get("moments", []) if isinstance(m, dict)],
-            advice=[str(a) for a in result.get("advice", [])],
+            advice=[str(a) for a in result.get("advice", []) if str(a) not in told],
             error=result.get("error"),
         )
 

@@ -682,7 +682,7 @@ def _line(points: list[str]) -> str:
 def _sections(report: dict, labels: dict[str, str], lang: str, marks: UncertainMarks) -> list[str]:
     out = [_h2(tr(lang, "Details"))]
     failed = escape(tr(lang, "This analyzer failed:"))
-    for section in sections(report):
+    for section in sections(report, below_top=True):
         parts = [f'<section class="analyzer" id="{escape(section.name)}"><h3>{escape(section.title)}</h3>']
         if section.error:
             parts.append(f'<p class="error">{failed} <code>{escape(section.error)}</code></p>')

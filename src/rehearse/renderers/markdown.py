@@ -114,7 +114,7 @@ class MarkdownRenderer(Renderer):
             )
             who = escape(labels[speaker["id"]]) + marks.after(speaker["id"] in doubted)
             lines.append(f"| {who} | {duration(speaker.get('talk_time', 0))} | {shown} |")
-        for section in sections(report):
+        for section in sections(report, below_top=True):
             lines += ["", f"## {escape(section.title)}", ""]
             if section.error:
                 lines.append("*" + escape(tr(lang, "This analyzer failed:")) + f"* {escape(section.error)}")

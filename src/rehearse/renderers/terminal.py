@@ -153,7 +153,7 @@ class TerminalRenderer(Renderer):
                 hang=4,
             )
 
-        for section in sections(report):
+        for section in sections(report, below_top=True):
             console.print()
             show((section.title, "bold"))
             if section.error:
