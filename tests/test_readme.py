@@ -8,6 +8,7 @@ virtual PulseAudio card), and session numbers are the ones this history gave.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -106,3 +107,25 @@ def test_the_readme_examples_run_as_written(tmp_path):
     assert json.loads((folder / "s12.json").read_text(encoding="utf-8"))["speakers"]
     assert (folder / "sessions.csv").read_text(encoding="utf-8").startswith("id,")
     assert (folder / "rehearse-mycheck" / "pyproject.toml").exists()
+
+
+def test_the_quick_start_report_coaches_the_candidate_from_the_first_run():
+    # The README's first command, as written, by a new user: no --profile, no voice print.
+    line = next(
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if " && rehearse " in line
+    )
+    words = shlex.split(line.split(" && ", 1)[1])[1:]
+    report = run_cli(*words, cwd=ROOT, env={**os.environ, "COLUMNS": "100"})
+    assert report.returncode == 0, report.stderr
+    text = report.stdout
+    # The fixture's script: S1 (left) is the candidate, S2 (right) interviews.
+    sure = re.search(r"Speaker 1 \(left\) is taken to be you \((\d+)% sure: ", text)
+    assert sure and int(sure[1]) >= 85, text
+    targets = text.split("Targets (job interview)", 1)[1].split("\n\n", 1)[0]
+    judged = [line for line in targets.splitlines() if line.lstrip().startswith(("✓", "✗"))]
+    assert len(judged) >= 6 and "—" not in "".join(judged), targets
+    assert "if you were" not in text.lower() and "Targets are not judged" not in text
+    history = json.loads(run_cli("history", "--json").stdout)
+    assert [(s["profile"], s["you"]) for s in history] == [("job-interview", "S1")], history
