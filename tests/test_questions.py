@@ -180,3 +180,148 @@ def test_a_sentence_said_rising_is_a_question_even_with_a_full_stop(rise, asked)
     assert [(q.text.strip(), q.form) for q in found] == (
         [("Vous avez fini.", "declarative")] if asked else []
     )
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        # A relative word straight before a verb, or before a subject and its verb, refers back
+        # to what was said before: a statement, not a question.
+        ("Which is sort of at the end of the Bay of Fundy.", "en"),
+        ("Which was a good thing, in the end", "en"),
+        ("Which I did alone.", "en"),
+        ("The team, which I led, shipped it on time.", "en"),
+        ("I worked on a team, which was great.", "en"),
+        ("I led the project, which I did alone.", "en"),
+        ("I have a manager, who is great.", "en"),
+        ("Lequel est au bout de la baie.", "fr"),
+        ("Laquelle était la meilleure des trois", "fr"),
+        ("Ce qui est au bout de la baie.", "fr"),
+        ("J'ai un manager, qui est très bien.", "fr"),
+        ("Le projet, lequel était difficile, a réussi.", "fr"),
+        # "quel que", "quoi que": concessive clauses.
+        ("quel que soit le poste, j'apprends.", "fr"),
+        ("Quelle que soit la situation, je reste calme", "fr"),
+        ("Quoi qu'il en soit, j'ai appris.", "fr"),
+    ],
+)
+def test_relative_clauses_ask_nothing(text, language):
+    assert classify(text, language) is None
+
+
+@pytest.mark.parametrize(
+    "text, language, kind, form",
+    [
+        # A noun after the question word, or the subject inverted after the auxiliary: asked.
+        ("Which team did you lead?", "en", "closed", "wh"),
+        ("Which obstacles did you face", "en", "open", "wh"),
+        ("Which did you choose", "en", "open", "wh"),
+        ("Who did you report to", "en", "closed", "wh"),
+        ("Who is your manager", "en", "closed", "wh"),  # "who" opens no sentence as a relative
+        ("So, who is your manager", "en", "closed", "wh"),
+        # The same words as a relative clause, asked by the question mark.
+        ("Which is better, Python or Go?", "en", "open", "wh"),
+        ("When you joined, who was your manager?", "en", "closed", "wh"),
+        ("Quelle équipe avez-vous dirigée ?", "fr", "closed", "wh"),
+        ("Lequel préférez-vous", "fr", "closed", "wh"),
+        ("Lequel est le mieux ?", "fr", "closed", "wh"),
+        ("Vous avez trois offres sur la table, laquelle retenez-vous ?", "fr", "closed", "wh"),
+        ("Selon vous, qui est le meilleur candidat ?", "fr", "closed", "wh"),
+        # After a concessive clause the question mark makes a statement asked, not a wh-question.
+        ("Quel que soit le poste, vous apprenez vite ?", "fr", "closed", "declarative"),
+    ],
+)
+def test_question_words_that_could_be_relatives(text, language, kind, form):
+    found = classify(text, language)
+    assert found is not None and (found.kind, found.form) == (kind, form)
+
+
+def _said(*utterances, language="en"):
+    """A conversation of (speaker, start, end, text) utterances, each word given an equal share
+    of its utterance's time, read as a saved transcript is."""
+    from rehearse.testing import from_dict
+
+    words, segments, turns = [], [], []
+    for speaker, start, end, text in utterances:
+        said = text.split()
+        step = (end - start) / len(said)
+        words += [
+            {"speaker": speaker, "start": start + k * step, "end": start + (k + 1) * step, "text": " " + w}
+            for k, w in enumerate(said)
+        ]
+        segments.append({"speaker": speaker, "start": start, "end": end})
+        turns.append({"speaker": speaker, "start": start, "end": end, "text": text})
+    return from_dict(
+        {
+            "speakers": ["A", "B"],
+            "language": language,
+            "attribution": "channels",
+            "words": words,
+            "segments": segments,
+            "turns": turns,
+        }
+    )
+
+
+def test_a_question_said_across_a_pause_is_found_once_whole():
+    from rehearse.language.questions import find
+
+    conversation = _said(
+        ("A", 0.0, 3.0, "Did you get any feedback from the"),
+        ("A", 3.8, 5.0, "specification?"),
+        ("B", 5.5, 7.0, "Yes, quite a lot."),
+    )
+    assert len(conversation.utterances) == 3
+    found = [(q.speaker, q.start, q.end, q.text, q.form) for q in find(conversation)]
+    assert found == [("A", 0.0, 5.0, "Did you get any feedback from the specification?", "yes-no")]
+
+
+def test_a_question_goes_on_over_the_others_backchannel():
+    from rehearse.language.questions import find
+
+    conversation = _said(
+        ("A", 0.0, 3.0, "So what did you learn from the"),
+        ("B", 3.2, 3.6, "Mm-hmm."),
+        ("A", 3.8, 5.0, "specification?"),
+        ("B", 5.5, 7.0, "Quite a lot."),
+    )
+    assert [u.backchannel for u in conversation.utterances] == [False, True, False, False]
+    found = [(q.start, q.end, q.text, q.kind) for q in find(conversation)]
+    assert found == [(0.0, 5.0, "So what did you learn from the specification?", "open")]
+
+
+def test_no_sentence_goes_on_after_the_other_took_the_floor():
+    from rehearse.language.questions import find
+
+    conversation = _said(
+        ("A", 0.0, 2.0, "What did you learn from"),
+        ("B", 2.5, 5.0, "From the launch, a great deal."),
+        ("A", 5.5, 6.5, "Did it help you?"),
+    )
+    found = [(q.start, q.end, q.text) for q in find(conversation)]
+    assert found == [(0.0, 2.0, "What did you learn from"), (5.5, 6.5, "Did it help you?")]
+
+
+def test_a_sentence_finished_before_the_pause_is_not_joined():
+    from rehearse.language.questions import find
+
+    conversation = _said(
+        ("A", 0.0, 2.0, "That went well."),
+        ("A", 2.8, 4.0, "Which team did you lead?"),
+        ("B", 4.5, 6.0, "The platform team."),
+    )
+    found = [(q.start, q.end, q.text) for q in find(conversation)]
+    assert found == [(2.8, 4.0, "Which team did you lead?")]
+
+
+def test_french_relative_said_across_a_pause_stays_a_statement():
+    from rehearse.language.questions import find
+
+    conversation = _said(
+        ("B", 0.0, 2.0, "On habitait à Saint-Jean,"),
+        ("B", 2.6, 5.0, "laquelle est au bout de la baie."),
+        ("A", 5.5, 7.5, "Quelle équipe avez-vous dirigée ?"),
+        language="fr",
+    )
+    found = [(q.speaker, q.text, q.kind) for q in find(conversation)]
+    assert found == [("A", "Quelle équipe avez-vous dirigée ?", "closed")]

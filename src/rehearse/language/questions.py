@@ -12,7 +12,18 @@ syntax ones (docs/metrics.md#questions):
   as questions;
 - rhetorical tags and openers ("you know what I mean?", "You know what, …", "tu vois ?")
   ask nothing, and a discourse marker before the question ("But how…", "Et pourquoi…")
-  does not hide it.
+  does not hide it;
+- a question word that is also a relative pronoun opens a relative clause, not a question, when
+  a verb follows it with no subject inverted ("…, which I led", "Which is why we left.",
+  "un manager, qui est très bien", "Lequel est au bout de la baie."): only "?" or a rising voice
+  asks then. "Which" and "lequel" can open a sentence that refers back to the one before
+  (the sentential relative clause of Quirk et al., *A Comprehensive Grammar of the English
+  Language*, 1985; the French "relatif de liaison"); "who" and "qui" only after a comma.
+  "Quel que soit…", "quoi qu'il en soit" are concessive and ask nothing.
+
+A sentence is read whole even when its speaker paused in it: :func:`find` carries a sentence
+that an utterance leaves without final punctuation into the speaker's next one, as long as
+nobody else took the floor in between (a backchannel does not).
 
 The words and patterns of each language live in ``grammar/<code>.toml``; the rules below
 read them, so a file adds a language.
@@ -24,6 +35,7 @@ import itertools
 import re
 import sys
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
@@ -71,12 +83,16 @@ class Grammar:
     open_words: re.Pattern[str] | None
     fact_words: re.Pattern[str] | None
     choosers: re.Pattern[str] | None
+    relatives: frozenset[str]
+    linking_relatives: frozenset[str]
+    concessive: re.Pattern[str] | None
     fact_nouns: frozenset[str]
     determiners: frozenset[str]
     copulas: frozenset[str]
     fact_after_how: frozenset[str]
     auxiliaries: frozenset[str]
     subjects: frozenset[str]
+    pronouns: frozenset[str]
     inversion: re.Pattern[str] | None
     asking: re.Pattern[str] | None
     in_place: re.Pattern[str] | None
@@ -101,12 +117,17 @@ class Grammar:
             open_words=_starts(data.get("open_words", [])),
             fact_words=_starts(data.get("fact_words", [])),
             choosers=_starts(data.get("choosers", [])),
+            relatives=frozenset(data.get("relatives", [])),
+            linking_relatives=frozenset(data.get("linking_relatives", [])),
+            concessive=pattern("concessive"),
             fact_nouns=frozenset(data.get("fact_nouns", [])),
             determiners=frozenset(data.get("determiners", [])),
             copulas=frozenset(data.get("copulas", [])),
             fact_after_how=frozenset(data.get("fact_after_how", [])),
             auxiliaries=frozenset(data.get("auxiliaries", [])),
             subjects=frozenset(data.get("subjects", [])),
+            # The subjects that stand alone ("you", not "the"): one after the verb is inverted.
+            pronouns=frozenset(data.get("subjects", [])) - frozenset(data.get("determiners", [])),
             inversion=pattern("inversion"),
             asking=pattern("asking"),
             in_place=pattern("in_place"),
@@ -137,7 +158,7 @@ def classify(sentence: str, language: str | None, rising: bool = False) -> Quest
         return None
     known = grammars()
     for grammar in (known[language],) if language in known else known.values():
-        found = _last_clause(grammar, text, rising) or _read(grammar, text, rising)
+        found = _last_clause(grammar, text, rising) or _read(grammar, text, rising, grammar.linking_relatives)
         if found:
             return found
     return None
@@ -150,16 +171,20 @@ def _last_clause(grammar: Grammar, text: str, rising: bool) -> Question | None:
     """The question asked after a leading clause: "Selon vous, quelles sont…", "When you work on
     several projects, how do you choose?", "Vous, comment voyez-vous…". A spoken question puts
     what it asks last, so a clause that asks by its own words says what the sentence asks; a
-    question mark alone does not (it is the whole sentence's)."""
+    question mark alone does not (it is the whole sentence's). After a comma a relative word
+    may refer back to the noun before it ("I have a manager, who is great"), so every
+    relative of the grammar is read as one there."""
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
     for start in reversed(breaks[-4:]):  # the last clause that asks
-        found = _read(grammar, text[start:], rising)
+        found = _read(grammar, text[start:], rising, grammar.relatives)
         if found and found.form != "declarative":
             return found
     return None
 
 
-def _read(grammar: Grammar, text: str, rising: bool) -> Question | None:
+def _read(grammar: Grammar, text: str, rising: bool, relatives: frozenset[str]) -> Question | None:
+    """The question ``text`` asks, if any; ``relatives``: the question words that may open a
+    relative clause where ``text`` starts (see :func:`_relative_clause`)."""
     if grammar.not_asked and grammar.not_asked.search(text):
         return None
     marked = rising
@@ -194,15 +219,21 @@ def _read(grammar: Grammar, text: str, rising: bool) -> Question | None:
     asked_by_syntax = any(p is not None and p.search(head) for p in (grammar.asking, grammar.inversion))
     if grammar.yes_no_starts and grammar.yes_no_starts.match(text):
         return Question("closed", _yes_no(grammar, text))
+    # "Quel que soit le poste, …", "Quoi qu'il en soit, …": a question word with "que" after it
+    # opens a concessive clause and asks nothing (Grevisse, Le Bon Usage, "quel que"); what
+    # follows is read as if the sentence opened without a question word.
+    conceding = grammar.concessive is not None and grammar.concessive.match(text) is not None
     for pattern, opens in ((grammar.choosers, True), (grammar.open_words, True), (grammar.fact_words, False)):
-        start = pattern.match(text) if pattern else None
+        start = pattern.match(text) if pattern and not conceding else None
         if start:
+            rest = tokens(text[start.end() :])
             return _wh(
                 grammar,
-                tokens(text[start.end() :]),
+                rest,
                 opens,
                 pattern is grammar.choosers,
                 marked or asked_by_syntax,
+                start.group() in relatives and _relative_clause(grammar, rest),
             )
     if first in grammar.auxiliaries and len(words) > 1 and words[1] in grammar.subjects:
         return Question("closed", _yes_no(grammar, text))
@@ -217,8 +248,24 @@ def _yes_no(grammar: Grammar, text: str) -> str:
     return "choice" if grammar.alternative in text else "yes-no"
 
 
-def _wh(grammar: Grammar, rest: tuple[str, ...], opens: bool, chooser: bool, asked: bool) -> Question | None:
-    """A question opened by a question word, followed by the words ``rest``."""
+def _relative_clause(grammar: Grammar, rest: tuple[str, ...]) -> bool:
+    """Whether a relative word followed by ``rest`` reads as a relative clause: a verb straight
+    after it, or a subject and then the verb ("which is sort of at the end of the bay", "which I
+    led", "qui est très bien"). A question puts a noun first ("Which team did you lead?") or
+    inverts its subject after the auxiliary ("Which did you choose?"); French inverts with a
+    hyphen, which ``inversion`` reads. Said with neither, only a question mark or a rising
+    voice makes it a question ("Which is better?")."""
+    following = rest[0] if rest else ""
+    if following in grammar.pronouns:
+        return True
+    return following in grammar.auxiliaries and not (len(rest) > 1 and rest[1] in grammar.pronouns)
+
+
+def _wh(
+    grammar: Grammar, rest: tuple[str, ...], opens: bool, chooser: bool, asked: bool, relative: bool = False
+) -> Question | None:
+    """A question opened by a question word, followed by the words ``rest``; ``relative``: the
+    word reads as a relative pronoun, so only ``asked`` (a mark, or inversion) makes a question."""
     following = rest[0] if rest else ""
     if chooser:
         # The noun comes first, or after "is" and a determiner: "What is your name", but not
@@ -229,17 +276,21 @@ def _wh(grammar: Grammar, rest: tuple[str, ...], opens: bool, chooser: bool, ask
         # An adjective may come first: "What was your last salary?"
         nouns = {re.sub(r"^[ld]'", "", word) for word in rest[skipped : skipped + 2]}
         # "Which obstacles did you face", "Quel est votre rôle": the verb comes after the noun.
-        asked = (
-            asked or following in grammar.auxiliaries or (len(rest) > 1 and rest[1] in grammar.auxiliaries)
+        asked = asked or (
+            not relative
+            and (following in grammar.auxiliaries or (len(rest) > 1 and rest[1] in grammar.auxiliaries))
         )
         opens = not nouns & grammar.fact_nouns
     else:
-        asked = asked or following in grammar.auxiliaries
+        asked = asked or (not relative and following in grammar.auxiliaries)
         if following in grammar.fact_after_how:
             asked, opens = True, False
     if not asked:
         return None  # "What I mean is…", "Quand je suis arrivé, …"
     return Question("open" if opens else "closed", "wh")
+
+
+_ENDS_SENTENCE = ("?", ".", "!", "…")
 
 
 def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
@@ -248,7 +299,7 @@ def sentences(words: tuple[Word, ...] | list[Word]) -> list[list[Word]]:
     current: list[Word] = []
     for word in words:
         current.append(word)
-        if word.text.rstrip().endswith(("?", ".", "!", "…")):
+        if word.text.rstrip().endswith(_ENDS_SENTENCE):
             found.append(current)
             current = []
     if current:
@@ -324,19 +375,58 @@ def _talked_over(utterances: list[Utterance] | tuple[Utterance, ...]) -> set[int
     return found
 
 
+def _runs(utterances: list[Utterance] | tuple[Utterance, ...], skipped: set[int]) -> list[list[int]]:
+    """The utterances (indices) grouped into runs of one speaker's, said with nobody else taking
+    the floor in between: a sentence said across a pause goes on in the next utterance of the
+    run. The other's backchannels do not take the floor, nor do the utterances of ``skipped``
+    (said wholly over someone who kept talking); they are left out."""
+    runs: list[list[int]] = []
+    for index in sorted(range(len(utterances)), key=lambda i: utterances[i].start):
+        utterance = utterances[index]
+        if utterance.backchannel or index in skipped:
+            continue
+        if runs and utterances[runs[-1][0]].speaker == utterance.speaker:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _sentences_over(
+    utterances: list[Utterance] | tuple[Utterance, ...], run: list[int]
+) -> Iterator[tuple[list[Word], list[int]]]:
+    """The sentences of a run of utterances, each with the utterances (indices) it was said in:
+    one that ends without final punctuation goes on in the next ("…feedback from the" /
+    "specification?")."""
+    current: list[Word] = []
+    said_in: list[int] = []
+    for index in run:
+        for word in utterances[index].words:
+            if not said_in or said_in[-1] != index:
+                said_in.append(index)
+            current.append(word)
+            if word.text.rstrip().endswith(_ENDS_SENTENCE):
+                yield current, said_in
+                current, said_in = [], []
+    if current:
+        yield current, said_in
+
+
 def _find(conversation: Conversation) -> list[Asked]:
     from rehearse.audio.pitch import RISING_SEMITONES  # numpy: not for `rehearse --help`
 
     items: list[Asked] = []
-    answered = _answered(conversation.utterances)
-    talked_over = _talked_over(conversation.utterances)
-    for index, utterance in enumerate(conversation.utterances):
-        if utterance.backchannel or index in talked_over:
-            continue
-        said = sentences(utterance.words)
-        for sentence in said:
-            # One sentence is the whole utterance, whose text is worked out once for every reader.
-            text = utterance.text if len(said) == 1 else join_words(sentence)
+    utterances = conversation.utterances
+    answered = _answered(utterances)
+    talked_over = _talked_over(utterances)
+    for run in _runs(utterances, talked_over):
+        for sentence, said_in in _sentences_over(utterances, run):
+            # The utterance it ends in is the one answered, and the one its rise was measured on.
+            index = said_in[-1]
+            utterance = utterances[index]
+            # A sentence that is a whole utterance: its text is worked out once for every reader.
+            whole = len(said_in) == 1 and len(sentence) == len(utterance.words)
+            text = utterance.text if whole else join_words(sentence)
             # The voice rising at the end says "question" where Whisper wrote a full stop, when
             # the sentence ends the utterance, finished, and the other person answers: a voice
             # also rises on a sentence that goes on, and in laughter.
@@ -359,7 +449,7 @@ def _find(conversation: Conversation) -> list[Asked]:
                         text=text,
                         kind=question.kind,
                         form=question.form,
-                        uncertain=utterance.confidence < UNCERTAIN_BELOW,
+                        uncertain=min(utterances[i].confidence for i in said_in) < UNCERTAIN_BELOW,
                     )
                 )
     items.sort(key=attrgetter("start"))
