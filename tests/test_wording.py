@@ -11,8 +11,9 @@ import re
 import pytest
 
 from rehearse import pipeline, plugins
-from rehearse.coaching import situations
-from rehearse.renderers.base import top_picks
+from rehearse.coaching import scorecard, situations
+from rehearse.i18n import percent
+from rehearse.renderers.base import sections, top_picks
 from rehearse.testing import from_turns
 
 SAID = {
@@ -116,7 +117,9 @@ def test_every_section_reads_right(lang, speakers, profile, me):
             text = text.replace(line, "")
         for pattern in BROKEN + (BROKEN_FR if lang == "fr" else BROKEN_EN):
             found = re.search(pattern, text)
-            assert not found, f"{name}: {found.group()!r} in …{text[max(found.start() - 80, 0) : found.end() + 40]}…"
+            assert not found, (
+                f"{name}: {found.group()!r} in …{text[max(found.start() - 80, 0) : found.end() + 40]}…"
+            )
         other = ENGLISH if lang == "fr" else FRENCH
         leaked = [line for line in text.splitlines() if other.search(line) and "--" not in line]
         assert not leaked, f"{name}: the other language in {leaked[:3]}"
@@ -126,3 +129,51 @@ def test_every_section_reads_right(lang, speakers, profile, me):
     # Each behaviour with moments comes with one of them, to hear it again.
     timed = {name for name, result in report["analyzers"].items() if result.get("moments")}
     assert all(pick.time is not None for pick in picks if pick.analyzer in timed), picks
+
+
+# A coach that hedges between two readings of who you are.
+HEDGES = re.compile(r"\bif you were\b|\bsi c'est vous qui\b|\bsi vous répondiez\b", re.IGNORECASE)
+TALKED = re.compile(r"\b(?:talked|a parlé) (\d+\s?%)")
+
+
+@pytest.mark.parametrize("lang, speakers, profile, me", list(reports()))
+def test_the_coach_speaks_with_one_voice(lang, speakers, profile, me):
+    talk = conversation(lang, speakers)
+    options = pipeline.Options(profile=profile, report_language=lang)
+    if me:
+        pipeline.set_me(talk, me, "option", options)
+    report = pipeline.analyze(talk, options)
+    text = plugins.renderers()["terminal"].render(report, width=200)
+    coaching = report["coaching"]
+    you = coaching["you"]
+    labels = {s["id"]: s["label"] for s in report["speakers"]}
+    picks = top_picks(report)
+    assert not HEDGES.search(text), text
+    if you:
+        others = [labels[s] for s in labels if s != you]
+        assert not [p.advice for p in picks if p.advice.startswith(tuple(others))], (
+            "homework for the other person"
+        )
+    said = [p.advice for p in picks] + [a for s in sections(report, below_top=True) for a in s.advice]
+    assert len(said) == len(set(said)), f"the same advice twice: {said}"
+    if profile:
+        assert "--profile" not in text, "a situation was given"
+    if me:
+        assert "--me" not in text and "voice enroll" not in text, "you were named"
+    # One rounding of a figure: "talked N%" is a talk share the report shows.
+    shares = {percent(v["share"], lang) for v in report["analyzers"]["talk_time"]["speakers"].values()}
+    assert set(TALKED.findall(text)) <= shares, text
+    # No analyzer's advice on a figure the scorecard finds on target.
+    for row in coaching["scorecard"]:
+        if row["status"] == "ok":
+            advice = report["analyzers"][row["analyzer"]].get("advice", [])
+            assert not (advice and scorecard.declared()[row["metric"]].figure.governs), (row["label"], advice)
+
+
+def test_an_enrolled_voice_print_that_matched_nobody_is_not_suggested_again():
+    talk = conversation("en", 3)
+    talk.me = {"speaker": None, "source": "voiceprint", "similarities": {"S1": 0.5, "S2": 0.4, "S3": 0.3}}
+    note = pipeline.analyze(talk, pipeline.Options())["coaching"]["note"]
+    assert "Targets are not judged" in note and "voice enroll" not in note and "--me S1" in note
+    talk.me = None
+    assert "voice enroll" in pipeline.analyze(talk, pipeline.Options())["coaching"]["note"]

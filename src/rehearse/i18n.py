@@ -131,19 +131,6 @@ def percent(share: float, lang: str = "en") -> str:
     return format_percent(share, locale=lang)
 
 
-def shown(value: float, unit: str) -> float:
-    """``value`` rounded as :func:`figure_text` writes it, so that a change worked out between two
-    figures is the change between the figures the reader sees ("68% → 70%" is +2 points, not +1)."""
-    from decimal import ROUND_HALF_EVEN, Decimal
-
-    step = {"share": "0.01", "wpm": "1", "per_minute": "0.1", "count": "0.01"}.get(unit)
-    if unit == "seconds":
-        step = "1" if value >= 1 else "0.1"
-    quantum = Decimal(step or "0.01")
-    # Babel rounds half to even on the decimal value; so does this.
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_EVEN))
-
-
 def figure_text(value: float | None, unit: str, lang: str) -> str:
     """A figure with its unit ("share", "seconds", "wpm", "per_minute", "count"); — when unknown."""
     if value is None:

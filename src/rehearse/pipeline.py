@@ -512,6 +512,7 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
         progress("analyze", 1.0)
         report = report_module.build(conversation, results, lang)
         report["coaching"] = coaching(conversation, results, options, lang)
+        scorecard.settle(report["analyzers"], report["coaching"]["scorecard"], scorecard.declared(found))
     return report
 
 

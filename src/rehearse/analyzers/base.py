@@ -86,6 +86,11 @@ class Figure:
     "share", "seconds", "count", "wpm", "per_minute"; ``too_low`` and ``too_high`` are the
     advice when the figure misses its target on that side. The label and the advice are
     :data:`Wording`: a message marked with ``N_``, or (English, French).
+
+    ``governs`` says that the analyzer's own advice is about this figure: where the situation
+    judges the figure and finds it on target, that advice is left out of the report, so that a
+    ✓ is never followed by advice to change the same thing (the analyzer's threshold is for
+    conversations without a target).
     """
 
     name: str
@@ -94,6 +99,7 @@ class Figure:
     read: Callable[[Any, str], float | None]
     too_low: Wording = ""
     too_high: Wording = ""
+    governs: bool = False
 
     def label_text(self, lang: str) -> str:
         return localized(self.label, lang)

@@ -45,6 +45,7 @@ class Fillers(Analyzer):
             "share",
             _filler_share,
             too_high=N_("Replace fillers with a short silence."),
+            governs=True,
         ),
     )
     options = (

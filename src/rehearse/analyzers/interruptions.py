@@ -58,6 +58,7 @@ class Interruptions(Analyzer):
             "count",
             _interrupted,
             too_high=N_("Let them finish: wait for the end of the sentence, then come back with a question."),
+            governs=True,
         ),
     )
     options = (

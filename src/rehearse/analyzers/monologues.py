@@ -47,6 +47,7 @@ class Monologues(Analyzer):
             "seconds",
             _longest_turn,
             too_high=N_("Break long answers into chapters: headline, one example, then check in."),
+            governs=True,
         ),
     )
     options = (

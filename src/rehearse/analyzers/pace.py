@@ -56,6 +56,7 @@ class Pace(Analyzer):
             _pace,
             N_("Pick up the pace: prepare the first sentence of your key stories."),
             N_("Slow down: pause after each key point."),
+            governs=True,
         ),
     )
     options = (

@@ -57,6 +57,7 @@ class Patience(Analyzer):
             "seconds",
             _patience,
             N_("Leave a beat after they stop: they often add the most useful part."),
+            governs=True,
         ),
     )
     options = (

@@ -79,6 +79,7 @@ class Questions(Analyzer):
             "share",
             _open_share,
             N_("Turn closed questions into open ones: “How…”, “Why…”, “Tell me about…”."),
+            governs=True,
         ),
         Figure(
             "questions_spread",

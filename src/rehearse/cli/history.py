@@ -15,7 +15,7 @@ import click
 from rehearse.cli.app import cli
 from rehearse.cli.ui import check_writable, sparkline, write_whole
 from rehearse.coaching.situations import NAMES as PROFILE_NAMES
-from rehearse.i18n import N_, figure_text, ntr, shown, target_text, tr, trend_text, user_language
+from rehearse.i18n import N_, figure_text, ntr, target_text, tr, trend_text, user_language
 from rehearse.renderers.base import printable, session_heading
 from rehearse.renderers.json import dumps
 
@@ -312,7 +312,10 @@ def _spark(values: list[float | None]) -> str:
 
 # How a figure's change reads, by unit: a share moves in points, not percent.
 def _change(before: float, after: float, unit: str, lang: str) -> str:
-    value = shown(after, unit) - shown(before, unit)
+    from rehearse.coaching.scorecard import as_shown
+
+    # The change between the figures shown: "68% → 70%" is +2 points, whatever they were rounded from.
+    value = as_shown(after, unit) - as_shown(before, unit)
     if abs(value) < 1e-9:
         return "±0"
     sign = "+" if value > 0 else "−"
