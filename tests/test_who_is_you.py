@@ -281,3 +281,14 @@ def test_off_a_terminal_the_report_says_it_guessed_and_how_to_correct_it(write_j
     coaching = json.loads(result.stdout)["coaching"]
     assert coaching["you"] == "B" and coaching["you_confidence"] < roles.SURE_FROM
     assert "--me A" in coaching["note"]
+
+
+def test_a_voice_print_match_is_as_sure_as_the_match_says():
+    conv = chat(JOB["en"], "job-interview")
+    conv.me = {"speaker": "A", "source": "voiceprint", "confidence": 0.97}
+    assert roles.you(conv) == roles.Focus("A", "voiceprint", 0.97) and roles.you(conv).sure
+    assert roles.focus_note(conv, roles.you(conv), "en") is None
+    conv.me = {"speaker": "A", "source": "voiceprint", "confidence": 0.7}
+    assert not roles.you(conv).sure
+    note = roles.focus_note(conv, roles.you(conv), "en")
+    assert note.startswith("Your voice print matched A, but only 70% sure") and "--me B" in note

@@ -113,7 +113,11 @@ class Focus:
 def you(conversation: Conversation) -> Focus:
     """The speaker the report coaches, how that was decided, and how sure it is."""
     if conversation.me and conversation.me.get("speaker"):
-        return Focus(conversation.me["speaker"], conversation.me.get("source"))
+        # Told (--me, the user's answer) is sure; a voice print's match says how sure it is.
+        confidence = conversation.me.get("confidence")
+        return Focus(
+            conversation.me["speaker"], conversation.me.get("source"), 1.0 if confidence is None else confidence
+        )
     if len(conversation.speakers) != 2:
         return Focus(None, None, None)
     # Without --profile the report is coached as the default situation, so the roles are read as in it.
@@ -321,6 +325,15 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
             "Targets are not judged: rehearse does not know which speaker is you; --me {first} says which, "
             "and a voice print ('rehearse voice enroll') tells it every time.",
             first=ids[0],
+        )
+    if focus.source == "voiceprint" and not focus.sure:
+        return tr(
+            lang,
+            "Your voice print matched {speaker}, but only {sure} sure (little of your speech, or another "
+            "microphone or line); if that is wrong, analyze again with --me {other}.",
+            speaker=focus.speaker,
+            sure=certainty(focus, lang),
+            other=next(s for s in ids if s != focus.speaker),
         )
     if focus.source != "profile":
         return None
