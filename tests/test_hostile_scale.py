@@ -111,9 +111,40 @@ def reference_mark_backchannels(utterances: list[Utterance], settings: TurnSetti
     for u in utterances:
         short = u.duration <= settings.backchannel_max
         continuer = not u.words or lexicon.is_backchannel(u.text)
-        inside = short and continuer and _reference_inside_other(u, utterances, settings)
+        said = lexicon.tokens(u.text)
+        shaped = (
+            not continuer
+            and 0 < len(said) <= settings.backchannel_words
+            and not set(said) & lexicon.BIDS
+            and not lexicon.only_sounds([u.text])
+        )
+        inside = (
+            short
+            and (continuer or shaped)
+            and _reference_inside_other(u, utterances, settings)
+            and (continuer or _reference_carried_on(u, utterances, settings))
+        )
         marked.append(replace(u, backchannel=inside))
     return marked
+
+
+def _reference_carried_on(u: Utterance, utterances: list[Utterance], settings: TurnSettings) -> bool:
+    """Someone else's latest utterance begun before ``u`` goes on after it with words after it,
+    or ended before it mid-sentence and their next one follows within the context."""
+    for speaker in {o.speaker for o in utterances} - {u.speaker}:
+        theirs = sorted((o for o in utterances if o.speaker == speaker), key=lambda o: o.start)
+        begun = [k for k, o in enumerate(theirs) if o.start < u.start]
+        if not begun:
+            continue
+        host = theirs[begun[-1]]
+        if host.end > u.end:
+            if any(w.start >= u.end for w in host.words):
+                return True
+        elif host.end <= u.start and lexicon.sounds_unfinished(host.text):
+            later = theirs[begun[-1] + 1 :]
+            if later and later[0].words and later[0].start <= u.end + settings.backchannel_context:
+                return True
+    return False
 
 
 def _reference_inside_other(u: Utterance, utterances: list[Utterance], settings: TurnSettings) -> bool:
@@ -380,8 +411,12 @@ def synthetic_transcript(count: int, seed: int = 0, speakers: int = 2, hours: fl
     return {"speakers": names, "turns": items, "language": "en", "profile": "job-interview"}
 
 
+# A word or two of no continuer, with and without a bid for the floor: backchannels by shape.
+SHORT = ["No?", "Banana split?", "Why?", "But no.", "Haha."]
+
+
 def random_words(rnd: random.Random, start: float, end: float, speaker: str | None) -> tuple[Word, ...]:
-    text = rnd.choice(PHRASES + [""]).split()
+    text = rnd.choice(PHRASES + SHORT + [""]).split()
     step = (end - start) / max(len(text), 1)
     return tuple(
         Word(round(start + k * step, 2), round(start + (k + 1) * step, 2), " " + piece, speaker)

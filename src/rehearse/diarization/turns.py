@@ -26,6 +26,7 @@ from rehearse.language import lexicon
 class TurnSettings:
     backchannel_max: float = 1.2  # longest "mm-hmm, d'accord" that still only signals listening
     backchannel_context: float = 1.0  # the other must speak this close before and after it
+    backchannel_words: int = 2  # a backchannel by its shape, whatever its words: at most this many
 
 
 class _Timeline:
@@ -145,20 +146,34 @@ def _floats(items: list[Word] | list[Utterance], name: str) -> np.ndarray:
 
 
 def mark_backchannels(utterances: list[Utterance], settings: TurnSettings) -> list[Utterance]:
-    """Mark the short continuers said inside another speaker's longer speech as backchannels.
+    """Mark the short utterances said inside another speaker's longer speech that do not take
+    the floor as backchannels.
 
-    A short utterance without words, or of continuers only ("mm-hmm", "oui, d'accord"), is
-    a backchannel when a longer utterance of someone else starts before it and reaches to
-    within ``backchannel_context`` seconds of its start, and one ends after it having started
-    within ``backchannel_context`` seconds of its end.
+    A short utterance (at most ``backchannel_max``) is a candidate when it has no word, when
+    every word is a continuer ("mm-hmm", "oui, d'accord"), or by its shape alone: a word or two
+    (``backchannel_words``), none of which bids for the floor (:data:`lexicon.BIDS`: "why",
+    "but", "sorry"). Continuers pass the floor back to the speaker (Schegloff 1982, "Discourse as
+    an interactional achievement: some uses of 'uh huh' and other things that come between
+    sentences"); what marks them is where they fall and how little is said, more than which
+    words (Ward & Tsukahara 2000, "Prosodic features which cue back-channel responses in English
+    and Japanese"), and Whisper mishears those words ("I know." written "No?"). A candidate is a
+    backchannel when a longer utterance of someone else starts before it and reaches to within
+    ``backchannel_context`` seconds of its start, and one ends after it having started within
+    ``backchannel_context`` seconds of its end. One known by its shape alone must also be said
+    while the other carries on (:func:`_carried_on`). Overlaps are common and mostly short
+    (Heldner & Edlund 2010, "Pauses, gaps and overlaps in conversations"); an attempt to take
+    the floor says more, or makes the other stop.
     """
     starts, ends = _floats(utterances, "start"), _floats(utterances, "end")
     lengths = ends - starts  # as Utterance.duration works them out, bit for bit
-    candidates = [
-        i
-        for i in np.flatnonzero(lengths <= settings.backchannel_max).tolist()
-        if not utterances[i].words or lexicon.is_backchannel(utterances[i].text)
-    ]
+    candidates, shaped = [], []
+    for i in np.flatnonzero(lengths <= settings.backchannel_max).tolist():
+        u = utterances[i]
+        if not u.words or lexicon.is_backchannel(u.text):
+            candidates.append(i)
+        elif _shaped_like_one(u.text, settings.backchannel_words):
+            candidates.append(i)
+            shaped.append(i)
     inside = set(candidates)
     if inside:
         speakers = [u.speaker for u in utterances]
@@ -167,10 +182,66 @@ def mark_backchannels(utterances: list[Utterance], settings: TurnSettings) -> li
         # -end - context rounds as end + context does).
         inside &= _reached(starts, ends, lengths, speakers, candidates, settings.backchannel_context)
         inside &= _reached(-ends, -starts, lengths, speakers, candidates, settings.backchannel_context)
+        inside -= _carried_on(utterances, [i for i in shaped if i in inside], settings.backchannel_context)
     return [
         u if u.backchannel == (i in inside) else replace(u, backchannel=i in inside)
         for i, u in enumerate(utterances)
     ]
+
+
+def _shaped_like_one(text: str, most: int) -> bool:
+    """A word or two, none bidding for the floor, and words rather than a laugh or a breath
+    (those take no floor at all, and stay what they are)."""
+    said = lexicon.tokens(text)
+    return 0 < len(said) <= most and lexicon.BIDS.isdisjoint(said) and not lexicon.only_sounds([text])
+
+
+def _carried_on(utterances: list[Utterance], candidates: list[int], context: float) -> set[int]:
+    """Which of ``candidates`` (indices) were *not* said while someone else carried on.
+
+    Someone else carries on when their utterance under way at its start still goes on after
+    its end, with words said after it (measured with a mic each: they talked through it), or
+    when, silent as it starts, they had stopped mid-sentence and speak again within
+    ``context`` seconds of its end (one mic, where diarized speech never overlaps: their
+    sentence goes on across it). One who was speaking when it began and stopped before it
+    ended gave way to it: it took the floor, if only for a word ("He's great." after "He's
+    hilarious.", the other starting again over it, on the phone call of the accuracy suite).
+    """
+    if not candidates:
+        return set()
+    by_speaker: dict[str, list[Utterance]] = defaultdict(list)
+    for u in sorted(utterances, key=attrgetter("start")):
+        by_speaker[u.speaker].append(u)
+    opened = {s: [u.start for u in mine] for s, mine in by_speaker.items()}
+    not_inside = set()
+    for c in candidates:
+        u = utterances[c]
+        if not any(
+            _carries_on(by_speaker[speaker], opens, u, context)
+            for speaker, opens in opened.items()
+            if speaker != u.speaker
+        ):
+            not_inside.add(c)
+    return not_inside
+
+
+def _carries_on(theirs: list[Utterance], opens: list[float], u: Utterance, context: float) -> bool:
+    """Whether the speaker of ``theirs`` (their utterances in start order) carries on across ``u``."""
+    at = bisect_left(opens, u.start) - 1  # their latest utterance begun before it
+    if at < 0:
+        return False
+    host = theirs[at]
+    if host.end > u.end:
+        return any(w.start >= u.end for w in host.words)
+    if host.end > u.start:
+        return False  # speaking when it began, stopped before it ended
+    following = theirs[at + 1 : at + 2]
+    return (
+        lexicon.sounds_unfinished(host.text)
+        and bool(following)
+        and following[0].start <= u.end + context
+        and bool(following[0].words)
+    )
 
 
 def _reached(

@@ -100,6 +100,44 @@ BACKCHANNELS = frozenset(
     ]
 )
 
+# Words that bid for the floor however short the utterance: a question word asks the other for an
+# answer (a first pair part), "but" / "mais" opens an objection, "sorry?" / "pardon ?" asks for a
+# repeat, "wait" / "attendez" asks the other to stop. A word or two said over the other without
+# one of these is a backchannel by its shape, whatever Whisper heard (docs/metrics.md#interruptions).
+BIDS = frozenset(
+    [
+        "why",
+        "what",
+        "how",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "which",
+        "but",
+        "wait",
+        "sorry",
+        "pardon",
+        "pourquoi",
+        "comment",
+        "quoi",
+        "qui",
+        "quand",
+        "où",
+        "combien",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "lequel",
+        "laquelle",
+        "mais",
+        "attends",
+        "attendez",
+    ]
+)
+
 # Words that cannot end a finished sentence: an utterance stopping on one was cut off.
 DANGLING = frozenset(
     [
