@@ -227,7 +227,7 @@ def transcribe_recording(
         notes.append(voiceprint.unusable_note(lang))
         me = {}
     elif me.get("source") == "voiceprint" and me["speaker"] is None:
-        notes.append(voiceprint.no_match_note(me["similarities"], lang))
+        notes.append(voiceprint.no_match_note(me["similarities"], lang, me.get("confidence", 0.0)))
     return Conversation(
         speakers=roles.label_speakers(source, speakers, lang, me.get("speaker")),
         me=me or None,
@@ -473,17 +473,32 @@ def _find_me(recording: decode.Recording, found: SpeakerActivity, options: Optio
         return {"unusable": True}
     if print_ is None:
         return {}
-    voices = {}
+    voices, seconds = speaker_voices(recording, found)
+    if not voices:
+        return {}
+    match = voiceprint.match(print_, voices, seconds)
+    return {
+        "speaker": match.speaker,
+        "source": "voiceprint",
+        "similarities": match.similarities,
+        "confidence": match.confidence,
+    }
+
+
+def speaker_voices(
+    recording: decode.Recording, found: SpeakerActivity
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Each speaker's voice embedding, from up to VOICE_SAMPLE_SECONDS of their confident
+    speech, and how many seconds it was made from; a speaker with too little is left out."""
+    voices, seconds = {}, {}
     for index, speaker in enumerate(found.speakers):
         track = recording.samples[index] if found.source is Attribution.CHANNELS else recording.mono
         sure = [s for s in found.segments if s.speaker == speaker and s.confidence >= UNCERTAIN_BELOW]
         said = decode.excerpt(track, [(s.start, s.end) for s in sure], VOICE_SAMPLE_SECONDS)
         if len(said) >= voiceprint.MIN_SPEECH_SECONDS * decode.SAMPLE_RATE / 2:
             voices[speaker] = encoder.embed(said)
-    if not voices:
-        return {}
-    match = voiceprint.match(print_, voices)
-    return {"speaker": match.speaker, "source": "voiceprint", "similarities": match.similarities}
+            seconds[speaker] = len(said) / decode.SAMPLE_RATE
+    return voices, seconds
 
 
 def set_me(conversation: Conversation, speaker: str, source: str, options: Options) -> None:
