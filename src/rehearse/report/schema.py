@@ -85,6 +85,7 @@ class MeEntry(_Model):
     speaker: Text | None
     source: Text
     similarities: dict[str, Annotated[float, Field(allow_inf_nan=False)]] | None = None
+    confidence: Share | None = None  # a voice print's match: how sure it is
 
 
 class TranscriptFile(_Model):
