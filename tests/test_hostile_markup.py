@@ -42,14 +42,18 @@ UNSHOWN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 RICH_OWN = re.compile(r"\x1b\[(?:[0-9;]*m|2K|\?25[hl])|\r")
 
 
-def hostile_transcript(write_json, tmp_path) -> str:
+def hostile_transcript(write_json, tmp_path, third: bool = False) -> str:
+    """A transcript whose every field is hostile; ``third`` adds a third speaker, so that who is
+    you cannot be guessed and a terminal is asked."""
     audio = tmp_path / f"{ESC}]0;title\x07<img src=x onerror=alert(5)> [x](javascript:alert(6)) \u202e.wav"
+    extra = [{"speaker": "S3", "start": 56, "end": 58, "text": f"Thanks, both. {HOSTILE}"}] if third else []
     return str(
         write_json(
             {
                 "speakers": [
                     {"id": "S1", "label": f"Ann {HOSTILE}"},
                     {"id": "S2", "label": f"Bob {HOSTILE}"},
+                    *([{"id": "S3", "label": f"Cy {HOSTILE}"}] if third else []),
                 ],
                 "language": "en",
                 "model": HOSTILE,
@@ -65,6 +69,7 @@ def hostile_transcript(write_json, tmp_path) -> str:
                     },
                     {"speaker": "S2", "start": 45.5, "end": 48, "text": "What would you do differently?"},
                     {"speaker": "S1", "start": 48.5, "end": 55, "text": "More tests."},
+                    *extra,
                 ],
             },
             "hostile.json",
@@ -179,7 +184,9 @@ def test_terminal_report_shows_hostile_data_literally(hostile_report, color):
 
 def test_analyze_on_a_terminal_shows_hostile_data_literally(write_json, tmp_path):
     # A real terminal: rehearse asks which speaker is you, quoting each, then prints in colour.
-    seen = on_a_terminal("analyze", "--transcript", hostile_transcript(write_json, tmp_path), "--no-save")
+    seen = on_a_terminal(
+        "analyze", "--transcript", hostile_transcript(write_json, tmp_path, third=True), "--no-save"
+    )
     assert "Which speaker is you?" in seen and "\x1b[1m" in seen, seen
     question, report = seen.split("You are", 1)
     for shown in (question, report):
@@ -189,7 +196,16 @@ def test_analyze_on_a_terminal_shows_hostile_data_literally(write_json, tmp_path
 def test_history_lists_hostile_sessions_literally(write_json, tmp_path, private_data_dir):
     transcript = hostile_transcript(write_json, tmp_path)
     result = run_cli(
-        "analyze", "--transcript", transcript, "--profile", "job-interview", "--me", "S1", "-f", "json", "--save"
+        "analyze",
+        "--transcript",
+        transcript,
+        "--profile",
+        "job-interview",
+        "--me",
+        "S1",
+        "-f",
+        "json",
+        "--save",
     )
     assert result.returncode == 0, result.stderr
     kept = json.loads(result.stdout)
