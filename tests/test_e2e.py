@@ -149,7 +149,7 @@ def test_mono_voices_are_told_apart(key):
     if key == "en-mono":
         # Not on fr-mono: on an AVX2-only CPU (AMD EPYC, 2026-12) Whisper base's int8 kernels hear
         # the espeak French of the first minute as loops ("je m'en suis, je m'en suis") and no
-        # question survives, where an AVX-512 machine heard them; plain faster-whisper on the same
+        # question survives, where earlier machines heard them; plain faster-whisper on the same
         # file still finds them, so the batched pass is at fault (docs/benchmarks.md says so).
         asked = {to_truth[q["speaker"]] for q in report["analyzers"]["questions"]["items"]}
         assert asked == {q["speaker"] for q in expected["questions"]}
