@@ -126,6 +126,7 @@ def test_input_overflows_are_counted_and_kept_in_the_sidecar(monkeypatch, tmp_pa
     assert info.overflows == 2 and info.stopped_by == "duration"
     side = sidecar.read(tmp_path / "o.wav")
     assert side["overflows"] == 2 and side["complete"] is True
+    assert (side["live_talk"], side["live_by_voice"]) == ([2.0], False), "the live cues, for the report"
     with wave.open(str(tmp_path / "o.wav")) as w:
         assert w.getnframes() == 32_000
 

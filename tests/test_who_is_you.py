@@ -208,7 +208,9 @@ def test_advice_names_who_the_questions_threw_when_it_is_not_known_to_be_you():
     three = (*turns, ("C", 11, 13, "Shall we go on?"))
     assert run("asked", chat(three))["advice"][0].startswith("B: practise the questions that threw you:")
     assert run("asked", chat(turns))["advice"][0].startswith("Practise the questions that threw you:")
-    assert run("asked", chat(turns, "job-interview"))["advice"][0].startswith("Practise the questions that threw you:")
+    assert run("asked", chat(turns, "job-interview"))["advice"][0].startswith(
+        "Practise the questions that threw you:"
+    )
 
 
 def test_the_report_shows_how_sure_and_from_which_cues():
@@ -305,3 +307,24 @@ def test_a_question_timed_a_little_before_its_turn_still_counts():
     asks = {c.name: c for c in late.cues}["asks"]
     assert asks.values == {c.name: c for c in on_time.cues}["asks"].values and asks.values["A"] > 1
     assert late.speaker == "B" and late.sure
+
+
+def test_the_report_says_why_the_live_cues_heard_other_voices(tmp_path):
+    from rehearse.conversation import Attribution
+    from rehearse.recording import sidecar
+
+    audio = tmp_path / "session.wav"
+    note = lambda source, me: pipeline._live_cues_note(audio, source, me, "en")  # noqa: E731
+    assert note(Attribution.SINGLE, {}) is None, "no sidecar: not recorded by rehearse"
+    sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 58.0], "live_by_voice": True})
+    said = note(Attribution.SINGLE, {})
+    assert (
+        said.startswith("While recording, the live cues gave you 42% of the speech")
+        and "one voice only" in said
+    )
+    assert "no speaker clearly like your voice print" in note(Attribution.VOICES, {"speaker": None})
+    assert note(Attribution.VOICES, {"speaker": "S1", "source": "voiceprint"}) is None, "they agree"
+    sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 0.5], "live_by_voice": True})
+    assert note(Attribution.SINGLE, {}) is None, "the cues heard one voice too"
+    sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 58.0], "live_by_voice": False})
+    assert note(Attribution.SINGLE, {}) is None, "two mics: the cues are per channel, as the analysis"

@@ -33,7 +33,7 @@ from rehearse.conversation import (
 from rehearse.diarization import encoder, turns, voiceprint
 from rehearse.diarization.base import attribution_notes
 from rehearse.errors import OptionError, PluginError
-from rehearse.i18n import ntr, report_language, separated, tr
+from rehearse.i18n import ntr, percent, report_language, separated, tr
 from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
 from rehearse.transcription.base import Transcription
@@ -228,6 +228,9 @@ def transcribe_recording(
         me = {}
     elif me.get("source") == "voiceprint" and me["speaker"] is None:
         notes.append(voiceprint.no_match_note(me["similarities"], lang, me.get("confidence", 0.0)))
+    live = _live_cues_note(Path(path), source, me, lang)
+    if live:
+        notes.append(live)
     return Conversation(
         speakers=roles.label_speakers(source, speakers, lang, me.get("speaker")),
         me=me or None,
@@ -316,6 +319,41 @@ def _with_rises(
             for u in utterances
         ],
     )
+
+
+# Seconds of speech the live cues must have given a voice to have heard it.
+LIVE_VOICE_SECONDS = 2.0
+
+
+def _live_cues_note(path: Path, source: Attribution, me: Mapping[str, Any], lang: str) -> str | None:
+    """Why the report and the live cues of ``rehearse record`` differ, where on one mic the cues
+    heard you and someone else by the voice print and the analysis did not: the cues judge each
+    1.6 s of speech against the print alone, the analysis tells whole voices apart."""
+    live = sidecar.read(path)
+    talk = live.get("live_talk")
+    if not live.get("live_by_voice") or not isinstance(talk, list) or len(talk) != 2:
+        return None
+    if not all(isinstance(t, (int, float)) and t >= LIVE_VOICE_SECONDS for t in talk):
+        return None  # the cues heard one voice too
+    heard = {"share": percent(talk[0] / (talk[0] + talk[1]), lang)}
+    if source is Attribution.SINGLE:
+        return tr(
+            lang,
+            "While recording, the live cues gave you {share} of the speech and someone else the rest; "
+            "the analysis heard one voice only, so it gives no share. The cues compare each second and a "
+            "half with your voice print; the analysis needs two voices clearly apart over the whole "
+            "recording, and its figures are the ones to trust.",
+            **heard,
+        )
+    if not me.get("speaker"):
+        return tr(
+            lang,
+            "While recording, the live cues gave you {share} of the speech; the analysis found no speaker "
+            "clearly like your voice print. The cues compare each second and a half with your print; the "
+            "analysis compares whole voices.",
+            **heard,
+        )
+    return None
 
 
 def _stored_profile(path: Path) -> str | None:

@@ -173,6 +173,7 @@ def record(
         writer.close()
         info.duration = round(writer.seconds, 2)
         info.overflows = levels.overflows
+        info.live_talk, info.live_by_voice = [round(t, 1) for t in levels.talk], levels.by_voice
         info.complete = True
         sidecar.write(path, info)
     return info

@@ -60,6 +60,10 @@ class SessionInfo:
     complete: bool = False
     stopped_by: str | None = None  # "duration", "user" or "error"
     error: str | None = None
+    # The live cues' talk, in seconds: per channel, or on one mic with a voice print [you, others];
+    # the report says so where the analysis heard the voices otherwise.
+    live_talk: list[float] | None = None
+    live_by_voice: bool = False
     format: str = SESSION_FORMAT
 
 
