@@ -326,5 +326,8 @@ def test_the_report_says_why_the_live_cues_heard_other_voices(tmp_path):
     assert note(Attribution.VOICES, {"speaker": "S1", "source": "voiceprint"}) is None, "they agree"
     sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 0.5], "live_by_voice": True})
     assert note(Attribution.SINGLE, {}) is None, "the cues heard one voice too"
+    for hostile in ([float("inf"), 3.0], [float("nan"), 3.0], ["42", 58], [True, 58], {"a": 1}):
+        sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": hostile, "live_by_voice": True})
+        assert note(Attribution.SINGLE, {}) is None, hostile
     sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 58.0], "live_by_voice": False})
     assert note(Attribution.SINGLE, {}) is None, "two mics: the cues are per channel, as the analysis"

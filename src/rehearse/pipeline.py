@@ -6,6 +6,7 @@ Nothing here prints; progress goes through a callback, problems through
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -333,7 +334,8 @@ def _live_cues_note(path: Path, source: Attribution, me: Mapping[str, Any], lang
     talk = live.get("live_talk")
     if not live.get("live_by_voice") or not isinstance(talk, list) or len(talk) != 2:
         return None
-    if not all(isinstance(t, (int, float)) and t >= LIVE_VOICE_SECONDS for t in talk):
+    # A sidecar is a file anyone may have edited: only finite seconds are read.
+    if not all(isinstance(t, (int, float)) and LIVE_VOICE_SECONDS <= t < math.inf for t in talk):
         return None  # the cues heard one voice too
     heard = {"share": percent(talk[0] / (talk[0] + talk[1]), lang)}
     if source is Attribution.SINGLE:
