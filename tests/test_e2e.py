@@ -120,7 +120,8 @@ def test_monologue_threshold_flags_the_long_answer():
     result = run_cli("analyze", str(AUDIO / "en-interview-stereo.flac"), "--set", "monologues.threshold=20")
     assert result.returncode == 0, result.stderr
     assert "1 turn over 20 s" in result.stdout
-    assert "interrupted Speaker 1 (left) 2× (1 took the floor) at 00:36, 00:46" in result.stdout
+    # Speaker 1 (left) answers the questions: the job interview, by default, coaches them as you.
+    assert "Speaker 2 (right) interrupted you 2× (1 took the floor) at 00:36, 00:46" in result.stdout
 
 
 def mapped(report, name):
