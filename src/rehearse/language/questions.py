@@ -31,7 +31,6 @@ read them, so a file adds a language.
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 from bisect import bisect_left
@@ -348,7 +347,9 @@ def _answered(utterances: list[Utterance] | tuple[Utterance, ...]) -> set[int]:
     )
     found = set()
     for position, (_, end, speaker, index) in enumerate(floor):
-        for start, _, other, _ in itertools.islice(floor, position + 1, None):
+        # By index: islice would walk the list from its start for every utterance (quadratic).
+        for following in range(position + 1, len(floor)):
+            start, _, other, _ = floor[following]
             if start > end + ANSWER_WITHIN:
                 break
             if other != speaker and start >= end - REPLY_OVERLAP:
