@@ -74,6 +74,13 @@ def cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
         port = s.getsockname()[1]
     address = f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    # Dask's nanny starts each worker with numpy's BLAS on one thread (distributed.nanny.
+    # pre-spawn-environ); started so, OpenBLAS rounds faster-whisper's mel features otherwise than
+    # in a process of its own, and Whisper may write another word. The workers keep the BLAS
+    # threads a local run has (docs/cluster.md).
+    threads = str(os.cpu_count() or 1)
+    same_blas = {name: threads for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    worker_env = {**os.environ, "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": repr(same_blas)}
     processes = [
         subprocess.Popen(
             [
@@ -104,6 +111,7 @@ def cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
                 "--local-directory",
                 str(folder / "dask"),
             ],
+            env=worker_env,
             **quiet,
         ),
     ]
