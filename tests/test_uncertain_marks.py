@@ -278,7 +278,13 @@ def test_the_marks_show_in_a_browser_with_their_tooltip(tmp_path, open_page):
 
 
 def test_advice_about_a_person_whose_figures_are_unsure_is_marked():
-    options = pipeline.Options(settings=["pace.high=100"], profile="job-interview")
+    # The situation's target judges the pace too (one verdict per figure): both say 100 is the top.
+    options = pipeline.Options(
+        settings=["pace.high=100"],
+        profile="job-interview",
+        config={"profiles": {"job-interview": {"pace": {"max": 100}}}},
+        config_path="rehearse.toml",
+    )
     advice = pipeline.analyze(conversation(), options)["analyzers"]["pace"]["advice"]
     assert advice and advice[0].startswith("You spoke at 110 (?) words a minute")
     sure = pipeline.analyze(conversation(uncertain=False), options)["analyzers"]["pace"]["advice"]
