@@ -98,13 +98,17 @@ def reports():
                     yield pytest.param(lang, speakers, profile, me, id=f"{lang}-{speakers}-{profile}-{me}")
 
 
-@pytest.mark.parametrize("lang, speakers, profile, me", list(reports()))
-def test_every_section_reads_right(lang, speakers, profile, me):
+def analysed(lang: str, speakers: int, profile: str | None, me: str | None) -> dict:
     talk = conversation(lang, speakers)
     options = pipeline.Options(profile=profile, report_language=lang)
     if me:
         pipeline.set_me(talk, me, "option", options)
-    report = pipeline.analyze(talk, options)
+    return pipeline.analyze(talk, options)
+
+
+@pytest.mark.parametrize("lang, speakers, profile, me", list(reports()))
+def test_every_section_reads_right(lang, speakers, profile, me):
+    report = analysed(lang, speakers, profile, me)
     renderers = plugins.renderers()
     shown = {
         "terminal": renderers["terminal"].render(report, width=200),
@@ -138,11 +142,7 @@ TALKED = re.compile(r"\b(?:talked|a parlé) (\d+\s?%)")
 
 @pytest.mark.parametrize("lang, speakers, profile, me", list(reports()))
 def test_the_coach_speaks_with_one_voice(lang, speakers, profile, me):
-    talk = conversation(lang, speakers)
-    options = pipeline.Options(profile=profile, report_language=lang)
-    if me:
-        pipeline.set_me(talk, me, "option", options)
-    report = pipeline.analyze(talk, options)
+    report = analysed(lang, speakers, profile, me)
     text = plugins.renderers()["terminal"].render(report, width=200)
     coaching = report["coaching"]
     you = coaching["you"]
