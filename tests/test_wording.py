@@ -177,3 +177,25 @@ def test_an_enrolled_voice_print_that_matched_nobody_is_not_suggested_again():
     assert "Targets are not judged" in note and "voice enroll" not in note and "--me S1" in note
     talk.me = None
     assert "voice enroll" in pipeline.analyze(talk, pipeline.Options())["coaching"]["note"]
+
+
+def test_a_missed_target_in_the_top_three_is_not_said_again_in_its_section():
+    # 200 words in a minute from the candidate: the pace target is missed, and the pace section's
+    # own advice ("You spoke at 200 words a minute… Slow down") is the same point.
+    talk = from_turns(
+        ("A", 0, 5, "Tell me about yourself."),
+        ("B", 5.5, 65.5, " ".join(["word"] * 200) + "."),
+        ("A", 66, 70, "Why did you leave?"),
+        ("B", 70.5, 75, "For a bigger team."),
+        attribution="channels",
+    )
+    options = pipeline.Options(profile="job-interview")
+    pipeline.set_me(talk, "B", "option", options)
+    report = pipeline.analyze(talk, options)
+    assert report["analyzers"]["pace"]["advice"], "the section has its advice in the JSON"
+    pick = next(p for p in top_picks(report) if p.analyzer == "pace")
+    assert pick.advice.startswith("Your pace: 190 words/min (target 100–165 words/min).")  # 204 words, 64.5 s
+    shown = next(s for s in sections(report, below_top=True) if s.name == "pace")
+    assert shown.advice == []
+    text = plugins.renderers()["terminal"].render(report, width=200)
+    assert text.count("Slow down") == 1, text

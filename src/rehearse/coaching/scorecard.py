@@ -166,6 +166,7 @@ def scorecard(
                 "status": status,
                 "source": tr(lang, source),
                 "advice": metric.advice(status, lang),
+                "governs": metric.governs,
             }
         )
     return card

@@ -63,8 +63,8 @@ class Section:
 
 def sections(report: dict, *, below_top: bool = False) -> Iterator[Section]:
     """Each analyzer's section. With ``below_top``, as shown below the three things to work on:
-    an advice made there is not made again in its section."""
-    told = {pick.advice for pick in top_picks(report)} if below_top else set()
+    an advice made there is not made again in its section (:attr:`Pick.covers`)."""
+    told = {said for pick in top_picks(report) for said in pick.covers} if below_top else set()
     for name, result in report.get("analyzers", {}).items():
         yield Section(
             name=name,
@@ -175,6 +175,10 @@ class Pick:
     analyzer: str
     advice: str
     time: float | None
+    # The advice of its analyzer's section that says the same: itself, or, for a missed target
+    # that governs its analyzer's advice, all of it ("Your pace: 199 words/min (target …). Slow
+    # down…" and "You spoke at 199 words a minute… Slow down…" are one point).
+    covers: tuple[str, ...] = ()
 
 
 def top_picks(report: dict, limit: int = 3) -> list[Pick]:
@@ -184,10 +188,14 @@ def top_picks(report: dict, limit: int = 3) -> list[Pick]:
     moment of yours (of anyone's when who you are is unknown)."""
     lang = report.get("report_language", "en")
     unsure = figures_uncertain(report)
+    found = {s.name: s for s in sections(report)}
     picked: dict[str, str] = {}
+    covers: dict[str, tuple[str, ...]] = {}
     for item in missed_targets(report):
         analyzer = item.get("analyzer", item["metric"])
         if item.get("advice") and analyzer not in picked:
+            if item.get("governs") and analyzer in found:
+                covers[analyzer] = tuple(found[analyzer].advice)
             picked[analyzer] = tr(
                 lang,
                 "{figure}: {value} (target {target}). {advice}",
@@ -196,17 +204,17 @@ def top_picks(report: dict, limit: int = 3) -> list[Pick]:
                 target=item["target"],
                 advice=item["advice"],
             )
-    found = {s.name: s for s in sections(report)}
     for section in found.values():
         if section.advice and section.name not in picked:
             picked[section.name] = section.advice[0]
+            covers[section.name] = (section.advice[0],)
     you = (report.get("coaching") or {}).get("you")
     picks = []
     for analyzer, advice in list(picked.items())[:limit]:
         moments = found[analyzer].moments if analyzer in found else []
         mine = [m for m in moments if you and m.get("speaker") == you] or moments
         times = [m["time"] for m in mine if isinstance(m.get("time"), (int, float))]
-        picks.append(Pick(analyzer, advice, float(times[0]) if times else None))
+        picks.append(Pick(analyzer, advice, float(times[0]) if times else None, covers.get(analyzer, ())))
     return picks
 
 
