@@ -314,7 +314,7 @@ def test_the_report_says_why_the_live_cues_heard_other_voices(tmp_path):
     from rehearse.recording import sidecar
 
     audio = tmp_path / "session.wav"
-    note = lambda source, me: pipeline._live_cues_note(audio, source, me, "en")  # noqa: E731
+    note = lambda source, me: pipeline._live_cues_note(sidecar.read(audio), source, me, "en")  # noqa: E731
     assert note(Attribution.SINGLE, {}) is None, "no sidecar: not recorded by rehearse"
     sidecar.write_json_atomically(sidecar.path(audio), {"live_talk": [42.0, 58.0], "live_by_voice": True})
     said = note(Attribution.SINGLE, {})

@@ -229,7 +229,8 @@ def transcribe_recording(
         me = {}
     elif me.get("source") == "voiceprint" and me["speaker"] is None:
         notes.append(voiceprint.no_match_note(me["similarities"], lang, me.get("confidence", 0.0)))
-    live = _live_cues_note(Path(path), source, me, lang)
+    recorded = sidecar.read(Path(path))  # what `rehearse record` kept beside it, if it made it
+    live = _live_cues_note(recorded, source, me, lang)
     if live:
         notes.append(live)
     return Conversation(
@@ -245,7 +246,7 @@ def transcribe_recording(
         audio=recording.info,
         model=options.model,
         notes=notes,
-        profile=options.profile or _stored_profile(Path(path)),
+        profile=options.profile or _stored_profile(recorded),
     )
 
 
@@ -326,11 +327,11 @@ def _with_rises(
 LIVE_VOICE_SECONDS = 2.0
 
 
-def _live_cues_note(path: Path, source: Attribution, me: Mapping[str, Any], lang: str) -> str | None:
-    """Why the report and the live cues of ``rehearse record`` differ, where on one mic the cues
-    heard you and someone else by the voice print and the analysis did not: the cues judge each
-    1.6 s of speech against the print alone, the analysis tells whole voices apart."""
-    live = sidecar.read(path)
+def _live_cues_note(live: Mapping[str, Any], source: Attribution, me: Mapping[str, Any], lang: str) -> str | None:
+    """Why the report and the live cues of ``rehearse record`` (its sidecar, ``live``) differ,
+    where on one mic the cues heard you and someone else by the voice print and the analysis did
+    not: the cues judge each 1.6 s of speech against the print alone, the analysis tells whole
+    voices apart."""
     talk = live.get("live_talk")
     if not live.get("live_by_voice") or not isinstance(talk, list) or len(talk) != 2:
         return None
@@ -358,8 +359,8 @@ def _live_cues_note(path: Path, source: Attribution, me: Mapping[str, Any], lang
     return None
 
 
-def _stored_profile(path: Path) -> str | None:
-    profile = sidecar.read(path).get("profile")
+def _stored_profile(recorded: Mapping[str, Any]) -> str | None:
+    profile = recorded.get("profile")
     return profile if profile in situations.NAMES else None
 
 
@@ -567,7 +568,7 @@ def analyze(conversation: Conversation, options: Options, progress: Progress = _
         progress("analyze", 1.0)
         report = report_module.build(conversation, results, lang)
         report["coaching"] = coaching(conversation, results, options, lang)
-        scorecard.settle(report["analyzers"], report["coaching"]["scorecard"], scorecard.declared(found))
+        scorecard.settle(report["analyzers"], report["coaching"]["scorecard"])
     return report
 
 

@@ -172,13 +172,12 @@ def scorecard(
     return card
 
 
-def settle(sections: Mapping[str, Any], card: list[dict[str, Any]], figures: Mapping[str, Declared]) -> None:
+def settle(sections: Mapping[str, Any], card: list[dict[str, Any]]) -> None:
     """One verdict per figure: the advice of an analyzer that a figure on target ``governs`` is
     left out of its section (the scorecard's ✓ is the verdict for the person coached)."""
     for row in card:
-        declared_as = figures.get(row["metric"])
         section = sections.get(row["analyzer"])
-        if row["status"] == "ok" and declared_as and declared_as.figure.governs and isinstance(section, dict):
+        if row["status"] == "ok" and row["governs"] and isinstance(section, dict):
             section["advice"] = []
 
 

@@ -46,7 +46,7 @@ import numpy as np
 
 from rehearse.conversation import Segment, talk_times
 from rehearse.errors import RehearseError
-from rehearse.i18n import tr
+from rehearse.i18n import percent, tr
 from rehearse.paths import data_dir
 
 FORMAT = "rehearse.voiceprint/1"
@@ -349,16 +349,15 @@ def match(
 
 def no_match_note(similarities: dict[str, float], lang: str, confidence: float = 0.0) -> str:
     """The report's note when nobody sounds clearly like the voice print: the closest speaker,
-    and how sure the match would have been (under MATCH_CONFIDENCE)."""
-    from babel.numbers import format_decimal  # 0.42 / 0,42 as the report's language writes it
-
+    and how sure the match would have been (under MATCH_CONFIDENCE), as a percent like every
+    other certainty in the report."""
     closest = max(similarities.items(), key=lambda item: item[1])
     return tr(
         lang,
-        "Nobody sounds clearly enough like your voice print (closest: {speaker}, confidence "
-        "{confidence}), so no one is marked as you; --me tells rehearse who you are.",
+        "Nobody sounds clearly enough like your voice print (closest: {speaker}, {sure} sure), so no "
+        "one is marked as you; --me tells rehearse who you are.",
         speaker=closest[0],
-        confidence=format_decimal(confidence, "0.00", locale=lang),
+        sure=percent(confidence, lang),
     )
 
 
