@@ -16,13 +16,15 @@ def words(n: int, word: str = "word") -> str:
 
 
 def test_pace_per_speaker_and_minute_by_minute():
-    # Three people, so nobody is guessed to be you.
-    conv = conversation(("A", 0, 60, words(200)), ("B", 60.5, 80.5, words(20)), ("C", 81, 82, "Right."))
+    # No questions and as much talk each: the cues cancel out, so nobody is guessed to be you.
+    conv = conversation(("A", 0, 60, words(200)), ("B", 60.5, 120.5, words(60)))
+    assert roles.you(conv).speaker is None
     result = run("pace", conv)
     assert result["by_speaker"]["A"]["wpm"] == 200.0
     assert result["by_speaker"]["B"]["wpm"] == 60.0
     assert [(p["start"], p["wpm"]) for p in result["by_speaker"]["A"]["timeline"]] == [(0.0, 200.0)]
-    assert [(p["start"], p["wpm"]) for p in result["by_speaker"]["B"]["timeline"]] == [(60.0, 60.0)]
+    # B's second minute holds 59.5 s of the 60 s B spoke, and 60 words: 60.5 a minute.
+    assert [(p["start"], p["wpm"]) for p in result["by_speaker"]["B"]["timeline"]] == [(60.0, 60.5)]
     assert len(result["advice"]) == 2, "one too fast, one too slow; nobody is known to be 'you'"
 
 

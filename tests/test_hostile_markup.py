@@ -43,10 +43,13 @@ RICH_OWN = re.compile(r"\x1b\[(?:[0-9;]*m|2K|\?25[hl])|\r")
 
 
 def hostile_transcript(write_json, tmp_path, third: bool = False) -> str:
-    """A transcript whose every field is hostile; ``third`` adds a third speaker, so that who is
-    you cannot be guessed and a terminal is asked."""
+    """A transcript whose every field is hostile; with ``third``, a third speaker answers the second
+    question as long as the first speaker answered the first, so that who is you is only a guess
+    and a terminal is asked."""
     audio = tmp_path / f"{ESC}]0;title\x07<img src=x onerror=alert(5)> [x](javascript:alert(6)) \u202e.wav"
-    extra = [{"speaker": "S3", "start": 56, "end": 58, "text": f"Thanks, both. {HOSTILE}"}] if third else []
+    answers = ("S1", 3.5, 45, "S1", 48.5, 55)
+    if third:
+        answers = ("S1", 3.5, 25, "S3", 28.5, 50)
     return str(
         write_json(
             {
@@ -62,14 +65,23 @@ def hostile_transcript(write_json, tmp_path, third: bool = False) -> str:
                 "turns": [
                     {"speaker": "S2", "start": 0, "end": 3, "text": f"Why did you leave? {HOSTILE}"},
                     {
-                        "speaker": "S1",
-                        "start": 3.5,
-                        "end": 45,
+                        "speaker": answers[0],
+                        "start": answers[1],
+                        "end": answers[2],
                         "text": f"I wanted bigger problems. {HOSTILE}",
                     },
-                    {"speaker": "S2", "start": 45.5, "end": 48, "text": "What would you do differently?"},
-                    {"speaker": "S1", "start": 48.5, "end": 55, "text": "More tests."},
-                    *extra,
+                    {
+                        "speaker": "S2",
+                        "start": answers[2] + 0.5,
+                        "end": answers[4] - 0.5,
+                        "text": "What would you do differently?",
+                    },
+                    {
+                        "speaker": answers[3],
+                        "start": answers[4],
+                        "end": answers[5],
+                        "text": "More tests." + (f" {HOSTILE}" if third else ""),
+                    },
                 ],
             },
             "hostile.json",

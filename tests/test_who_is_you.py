@@ -141,6 +141,32 @@ def test_where_the_user_asks_the_asker_is_you(lang, profile):
     assert focus.sure
 
 
+# A panel: two interviewers take turns asking, the candidate answers them both.
+PANEL = (
+    ("A", 0, 5, "Thanks for coming in. Tell me about yourself."),
+    ("C", 5.5, 40, "I lead a data team. " + words(60, "data")),
+    ("B", 40.5, 43, "Why did you choose data engineering?"),
+    ("C", 43.5, 80, "Because I like building things. " + words(60, "build")),
+    ("A", 80.5, 83, "How do you handle a late project?"),
+    ("C", 83.5, 120, "I cut scope early. " + words(60, "scope")),
+    ("B", 120.5, 124, "What would your team say about you?"),
+    ("C", 124.5, 150, "That I listen. " + words(40, "listen")),
+)
+
+
+@pytest.mark.parametrize("profile, you", [("job-interview", "C"), ("reverse", None)])
+def test_in_a_panel_the_one_every_interviewer_asks_is_the_candidate(profile, you):
+    conv = chat(PANEL, profile)
+    focus = roles.you(conv)
+    if you:
+        assert focus.speaker == you and focus.sure
+        note = roles.focus_note(conv, focus, "en")
+        assert "--me A or B says otherwise" in note
+        assert roles.answering(conv) == ["C"]
+    else:  # the user asks: one of the two interviewers, but neither stands out
+        assert focus.speaker in {"A", "B"} and not focus.sure
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_same_job_interview_practised_as_a_reverse_one_makes_the_other_speaker_you(lang):
     assert roles.you(chat(JOB[lang], "job-interview", lang)).speaker == "B"
@@ -202,11 +228,11 @@ def test_in_a_reverse_interview_your_questions_to_the_manager_are_not_questions_
     ]
 
 
-def test_advice_names_who_the_questions_threw_when_it_is_not_known_to_be_you():
+def test_advice_speaks_to_the_likely_candidate_whoever_else_is_there():
     turns = (("A", 0, 3, "Tell me about a project you led."), ("B", 9, 10, "It was fine."))
-    # Three people: no guess of who is you is made.
     three = (*turns, ("C", 11, 13, "Shall we go on?"))
-    assert run("asked", chat(three))["advice"][0].startswith("B: practise the questions that threw you:")
+    assert roles.you(chat(three)).speaker == "B"
+    assert run("asked", chat(three))["advice"][0].startswith("Practise the questions that threw you:")
     assert run("asked", chat(turns))["advice"][0].startswith("Practise the questions that threw you:")
     assert run("asked", chat(turns, "job-interview"))["advice"][0].startswith(
         "Practise the questions that threw you:"

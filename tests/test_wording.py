@@ -171,12 +171,19 @@ def test_the_coach_speaks_with_one_voice(lang, speakers, profile, me):
 
 
 def test_an_enrolled_voice_print_that_matched_nobody_is_not_suggested_again():
+    unmatched = {"speaker": None, "source": "voiceprint", "similarities": {"S1": 0.5, "S2": 0.4, "S3": 0.3}}
+    # Several voices: the situation's guess stands in for the print, with the way to correct it.
     talk = conversation("en", 3)
-    talk.me = {"speaker": None, "source": "voiceprint", "similarities": {"S1": 0.5, "S2": 0.4, "S3": 0.3}}
+    talk.me = unmatched
     note = pipeline.analyze(talk, pipeline.Options())["coaching"]["note"]
+    assert "Only a guess" in note and "voice enroll" not in note and "--me" in note
+    # One channel of everyone: nothing to guess from.
+    alone = conversation("en", 1)
+    alone.me = unmatched
+    note = pipeline.analyze(alone, pipeline.Options())["coaching"]["note"]
     assert "Targets are not judged" in note and "voice enroll" not in note and "--me S1" in note
-    talk.me = None
-    assert "voice enroll" in pipeline.analyze(talk, pipeline.Options())["coaching"]["note"]
+    alone.me = None
+    assert "voice enroll" in pipeline.analyze(alone, pipeline.Options())["coaching"]["note"]
 
 
 def test_a_missed_target_in_the_top_three_is_not_said_again_in_its_section():

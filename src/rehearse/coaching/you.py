@@ -4,7 +4,7 @@ The voice print, ``--me`` or the user's answer on a terminal say it for sure (``
 Without them, and with a practice situation (``--profile``), the conversation says it with more or
 less certainty. Counting questions alone is not enough on real speech: Whisper punctuates
 discourse openers as questions ("You know what, Ann?"), and a good candidate asks questions too,
-at the end. So several cues are weighed, each a *contrast* between the two speakers in [-1, 1]:
+at the end. So several cues are weighed, each a *contrast* between a speaker and the others in [-1, 1]:
 
 ========  ==============================================================  ======  =============
 cue       measure (per speaker)                                           prior   where weighed
@@ -23,10 +23,12 @@ thanks    thanks for the other's time ("thank you for your time",         0     
           "merci de m'avoir reçu")
 ========  ==============================================================  ======  =============
 
-With ``a`` and ``b`` the measures of the two speakers, the contrast is ``(a - b) / (a + b +
+With ``a`` a speaker's measure and ``b`` the others' together, the contrast is ``(a - b) / (a + b +
 prior)``: the prior keeps one short question or answer from counting as a landslide. Each
-situation weighs the contrasts in log-odds that the first speaker is you (``WEIGHTS``), and the
-confidence is the logistic of their sum: ``1 / (1 + exp(-|z|))``, for the speaker the sum favours.
+situation weighs the contrasts in log-odds that the speaker is you (``WEIGHTS``); with two
+speakers the confidence is the logistic of that sum, ``1 / (1 + exp(-|z|))``, for the speaker it
+favours, and with more (a panel, or a voice the diarizer split) a softmax over half the sums,
+which is the same formula for two.
 
 The weights: in a job interview you are the one asked. ``asks`` defines the roles, so it weighs
 most (3: four questions to none, alone, is 92% sure); ``answers`` says nearly the same thing from
@@ -53,6 +55,8 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
+
+from babel.lists import format_list
 
 from rehearse.coaching.situations import DEFAULT, USER_ASKS
 from rehearse.conversation import Attribution, Conversation, Speaker, Turn, talk_times
@@ -118,7 +122,7 @@ def you(conversation: Conversation) -> Focus:
         return Focus(
             conversation.me["speaker"], conversation.me.get("source"), 1.0 if confidence is None else confidence
         )
-    if len(conversation.speakers) != 2:
+    if len(conversation.speakers) < 2:
         return Focus(None, None, None)
     # Without --profile the report is coached as the default situation, so the roles are read as in it.
     situation = conversation.profile or DEFAULT
@@ -136,14 +140,14 @@ def coached(conversation: Conversation) -> list[str]:
 def answering(conversation: Conversation) -> list[str]:
     """The speakers whose answers count as answers to "questions you were asked".
 
-    The user when known or guessed; else, of two speakers, the one the question cues and the
-    talk time show to be the one asked (as sure as ``SURE_FROM``); else, in a conversation where
+    The user when known or guessed; else the speaker the question cues and the talk time show
+    to be the one asked (as sure as ``SURE_FROM``); else, in a conversation where
     both ask and answer alike, everyone.
     """
     focus = you(conversation).speaker
     if focus:
         return [focus]
-    if len(conversation.speakers) == 2:
+    if len(conversation.speakers) >= 2:
         speaker, confidence, _ = _weigh(conversation, BEING_ASKED)
         if speaker and confidence >= SURE_FROM:
             return [speaker]
@@ -153,21 +157,36 @@ def answering(conversation: Conversation) -> list[str]:
 def _weigh(
     conversation: Conversation, weights: dict[str, float]
 ) -> tuple[str | None, float, tuple[Cue, ...]]:
-    """The speaker of two the weighted cues point to (None on a tie), the confidence, the cues."""
-    first, second = (s.id for s in conversation.speakers)
+    """The speaker the weighted cues point to (None on a tie), the confidence, the cues.
+
+    Each cue sets a speaker against everyone else together: with two speakers, one against the
+    other, so that a speaker's score is the log-odds that they are the one sought; in a panel,
+    the candidate against all the interviewers, whose questions add up. The confidence is then a
+    softmax over half the scores, which with two speakers is the logistic of the score. A voice
+    the diarizer split in two weighs as two speakers: both halves answer, and the one holding
+    more of the talk and the answers stands out, less surely than a whole voice would."""
+    ids = [s.id for s in conversation.speakers]
     measured = conversation.derived(_measures)
-    total = 0.0
+    scores = dict.fromkeys(ids, 0.0)
     cues = []
     for name, weight in weights.items():
-        a, b = measured[name].get(first, 0.0), measured[name].get(second, 0.0)
-        scale = a + b + PRIORS[name]
-        evidence = weight * (a - b) / scale if scale else 0.0
-        total += evidence
-        favours = first if evidence > 0 else second if evidence < 0 else None
-        cues.append(Cue(name, {first: round(a, 2), second: round(b, 2)}, favours, round(abs(evidence), 2)))
-    if abs(total) < 1e-9:
-        return None, 0.5, tuple(cues)
-    return first if total > 0 else second, 1 / (1 + math.exp(-abs(total))), tuple(cues)
+        values = {s: measured[name].get(s, 0.0) for s in ids}
+        total = sum(values.values())
+        scale = total + PRIORS[name]
+        evidence = {s: weight * (2 * values[s] - total) / scale if scale else 0.0 for s in ids}
+        for s in ids:
+            scores[s] += evidence[s]
+        top, runner_up = sorted(ids, key=lambda s: -evidence[s])[:2]
+        # What the cue adds to the odds of the speaker it favours against the next one.
+        margin = (evidence[top] - evidence[runner_up]) / 2
+        favours = top if margin > 1e-9 else None
+        cues.append(Cue(name, {s: round(v, 2) for s, v in values.items()}, favours, round(margin, 2)))
+    ranked = sorted(ids, key=lambda s: -scores[s])
+    if scores[ranked[0]] - scores[ranked[1]] < 1e-9:
+        return None, 1 / len(ids), tuple(cues)
+    top_score = scores[ranked[0]]
+    confidence = 1 / sum(math.exp((scores[s] - top_score) / 2) for s in ids)
+    return ranked[0], confidence, tuple(cues)
 
 
 def _measures(conversation: Conversation) -> dict[str, dict[str, float]]:
@@ -305,14 +324,11 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
     """What the report says about who it coaches, when that is unknown or only guessed."""
     ids = [s.id for s in conversation.speakers]
     if focus.speaker is None:
-        if focus.cues:  # weighed, so between two speakers
-            first, second = ids
+        if focus.cues:  # weighed, and tied
             return tr(
                 lang,
-                "Targets are not judged: the cues to which speaker is you cancel out; "
-                "--me {first} or {second} says which.",
-                first=first,
-                second=second,
+                "Targets are not judged: the cues to which speaker is you cancel out; --me {speakers} says which.",
+                speakers=format_list(ids, style="or", locale=lang),
             )
         if (conversation.me or {}).get("source") == "voiceprint":  # enrolled already: it matched nobody
             return tr(
@@ -326,6 +342,7 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
             "and a voice print ('rehearse voice enroll') tells it every time.",
             first=ids[0],
         )
+    others = format_list([s for s in ids if s != focus.speaker], style="or", locale=lang)
     if focus.source == "voiceprint" and not focus.sure:
         return tr(
             lang,
@@ -333,13 +350,13 @@ def focus_note(conversation: Conversation, focus: Focus, lang: str) -> str | Non
             "microphone or line); if that is wrong, analyze again with --me {other}.",
             speaker=focus.speaker,
             sure=certainty(focus, lang),
-            other=next(s for s in ids if s != focus.speaker),
+            other=others,
         )
     if focus.source != "profile":
         return None
     found = {
         "label": conversation.speaker(focus.speaker).label,
-        "other": next(s for s in ids if s != focus.speaker),
+        "other": others,
         "sure": certainty(focus, lang),
         "why": reasons(focus, lang),
     }
