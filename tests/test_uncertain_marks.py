@@ -112,6 +112,7 @@ def conversation(uncertain: bool = True):
         }
     )
     conv.me = {"speaker": "A", "source": "option"}
+    conv.hesitations_heard = True  # as transcribed from a recording: the fillers figure is judged
     return conv
 
 

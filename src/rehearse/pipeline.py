@@ -37,6 +37,7 @@ from rehearse.errors import OptionError, PluginError
 from rehearse.i18n import ntr, percent, report_language, separated, tr
 from rehearse.language import lexicon, questions, scripts
 from rehearse.recording import sidecar
+from rehearse.transcription import hesitations
 from rehearse.transcription.base import Transcription
 from rehearse.transcription.model_files import DEFAULT_MODEL
 
@@ -76,6 +77,7 @@ class Options:
     profile: str | None = None  # the practice situation; None keeps the one stored with the session
     config: Mapping[str, Any] = field(default_factory=dict)  # rehearse.toml, for [profiles.NAME] targets
     config_path: str | None = None
+    hesitations: bool = True  # listen for "um" and "euh" where Whisper wrote nothing
 
 
 @dataclass
@@ -172,6 +174,11 @@ def transcribe_recording(
         result = _transcribe(transcriber, recording.mono, stretches, progress, ahead)
         words, language, probability = result.words, result.language, result.language_probability
         invented = result.dropped
+    # Hesitations are listened for where Whisper wrote nothing (rehearse.transcription.hesitations).
+    listen = getattr(transcriber, "hesitations", None) if options.hesitations else None
+    if words and listen is not None:
+        spots = hesitations.places(words, recording.mono, decode.SAMPLE_RATE)
+        words = hesitations.added(words, listen(recording.mono, spots, language))
     progress("transcribe", 1.0)
 
     lang = report_language(language, options.report_language)
@@ -247,6 +254,7 @@ def transcribe_recording(
         model=options.model,
         notes=notes,
         profile=options.profile or _stored_profile(recorded),
+        hesitations_heard=bool(segments) and listen is not None,
     )
 
 

@@ -1,7 +1,11 @@
 """Fillers: "um", "you know", "euh", "du coup"… per minute of talk and as a share of words.
 
-Read.ai flags more than 4% of words (docs/metrics.md#fillers). Whisper tends to leave
-hesitations like "um" and "euh" out of its transcript, so the counts are a floor.
+Read.ai flags more than 4% of words (docs/metrics.md#fillers). Sounds ("um", "euh") and phrases
+("you know", "du coup") are counted apart. Whisper leaves most sounds out of its transcript;
+rehearse listens for them in the audio (rehearse.transcription.hesitations). A transcript where
+nobody listened for them (``hesitations_heard`` false: one written by hand, or by a model that
+cannot) holds phrases only: its share is not judged against a target, since "0%, on target"
+would be said of someone who hesitates in every answer.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from rehearse.language import lexicon
 
 class SpeakerFillers(TypedDict):
     count: int
+    sounds: int  # "um", "euh"
+    phrases: int  # "you know", "du coup"
     words: int
     share: float
     per_minute: float
@@ -28,11 +34,12 @@ class SpeakerFillers(TypedDict):
 
 class FillersSection(Section):
     by_speaker: dict[str, SpeakerFillers]
+    hesitations_heard: bool
 
 
 def _filler_share(section: FillersSection, you: str) -> float | None:
     mine = section["by_speaker"].get(you)
-    return mine["share"] if mine else None
+    return mine["share"] if mine and section.get("hesitations_heard", True) else None
 
 
 class Fillers(Analyzer):
@@ -68,14 +75,18 @@ class Fillers(Analyzer):
             found = Counter(f for u in said for f in lexicon.fillers(u.text, conversation.language))
             words = sum(len(u.words) for u in said)
             count = sum(found.values())
+            sounds = sum(n for name, n in found.items() if lexicon.is_hesitation(name))
             by_speaker[speaker] = {
                 "count": count,
+                "sounds": sounds,
+                "phrases": count - sounds,
                 "words": words,
                 "share": round(count / words, 4) if words else 0.0,
                 "per_minute": round(60 * count / talk[speaker], 2) if talk[speaker] else 0.0,
                 "top": [[name, n] for name, n in found.most_common(int(options["top"]))],
             }
-        result: FillersSection = {"by_speaker": by_speaker, "advice": []}
+        heard = conversation.hesitations_heard or any(v["sounds"] for v in by_speaker.values())
+        result: FillersSection = {"by_speaker": by_speaker, "hesitations_heard": heard, "advice": []}
         named = figure_labels(conversation)
         result["summary"] = separated(
             lang,
@@ -94,6 +105,12 @@ class Fillers(Analyzer):
                 if v["words"]
             ],
         ) or tr(lang, "No words to count.")
+        if not heard:
+            result["summary"] += " " + tr(
+                lang,
+                "Hesitations (um, uh) were not listened for in this transcript: only phrases are "
+                "counted, and the share is not judged.",
+            )
         for speaker in roles.coached(conversation):
             v = by_speaker[speaker]
             if v["words"] and v["share"] > options["max_share"]:

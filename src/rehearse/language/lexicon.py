@@ -353,6 +353,15 @@ _LAUGH = re.compile(r"hah?|(?:h[aeiou]){2,}h?|lol|mdr")
 _SOUND_NAME = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪")
 
 
+def is_hesitation(text: str) -> bool:
+    """Whether ``text`` is one hesitation sound and nothing else ("Um,", "euh…"), in either
+    language: Whisper may write an English "uh" in French speech."""
+    said = tokens(text)
+    return len(said) == 1 and any(
+        FILLERS[lang][0].pattern.fullmatch(said[0]) for lang in FILLERS
+    )
+
+
 def only_sounds(texts: Iterable[str]) -> bool:
     """Whether nothing in ``texts`` is a word: only hesitations ("uh", "euh"), laughs and
     named sounds, or nothing at all. What Whisper makes of laughter, a cough or music."""

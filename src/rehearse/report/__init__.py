@@ -52,6 +52,7 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
         "language_probability": conversation.language_probability,
         "report_language": report_language,
         "model": conversation.model,
+        "hesitations_heard": conversation.hesitations_heard,
         "attribution": conversation.attribution.value,
         "notes": conversation.notes,
         "me": conversation.me,
@@ -78,6 +79,7 @@ def build(conversation: Conversation, analyzers: Mapping[str, dict], report_lang
                 "text": w.text,
                 "probability": w.probability,
                 **({"rise": w.rise} if w.rise is not None else {}),
+                **({"hesitation": True} if w.hesitation else {}),
             }
             for w in conversation.words
         ],
@@ -154,7 +156,8 @@ def _conversation(checked: TranscriptFile) -> Conversation:
     by_name = {s.label: s.id for s in speakers} | {s.id: s.id for s in speakers}
     if checked.words:
         words = [
-            Word(w.start, w.end, w.text, by_name[w.speaker], w.probability, w.rise) for w in checked.words
+            Word(w.start, w.end, w.text, by_name[w.speaker], w.probability, w.rise, w.hesitation)
+            for w in checked.words
         ]
     else:
         words = [w for t in checked.turns for w in _spread(t, by_name[t.speaker])]
@@ -187,6 +190,7 @@ def _conversation(checked: TranscriptFile) -> Conversation:
         notes=list(checked.notes),
         me=me.model_dump(exclude_none=True) | {"speaker": me.speaker and by_name[me.speaker]} if me else None,
         profile=checked.profile if checked.profile in profiles.NAMES else None,
+        hesitations_heard=checked.hesitations_heard,
     )
 
 

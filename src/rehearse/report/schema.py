@@ -63,6 +63,7 @@ class WordEntry(_Timed):
     text: Text = ""
     probability: Share = 1.0
     rise: Annotated[float, Field(ge=-48, le=48, allow_inf_nan=False)] | None = None  # semitones
+    hesitation: bool = False
 
 
 class DamageEntry(_Model):
@@ -102,6 +103,7 @@ class TranscriptFile(_Model):
     notes: list[Text] = []
     me: MeEntry | None = None
     profile: Text | None = None
+    hesitations_heard: bool = False
 
     @field_validator("speakers", mode="before")
     @classmethod

@@ -56,6 +56,10 @@ class SpeechToText(Protocol):
         """Words said in short ``spans`` (seconds) of one channel, in recording time."""
         ...
 
+    # Optional: ``hesitations(audio, spans, language) -> list[Word]``, what the model writes in
+    # ``spans`` when told that people hesitate there (rehearse.transcription.hesitations). A
+    # model without it leaves hesitations out, and the report says that it could not hear them.
+
 
 class TranscriberBackend:
     """Base of transcriber plugins: turns ``--model`` and friends into a :class:`SpeechToText`.

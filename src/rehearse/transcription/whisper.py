@@ -21,7 +21,7 @@ from rehearse.audio.decode import SAMPLE_RATE
 from rehearse.conversation import Word
 from rehearse.errors import ModelError
 from rehearse.hookspecs import hookimpl
-from rehearse.transcription import runtimes
+from rehearse.transcription import hesitations, runtimes
 from rehearse.transcription.base import ProgressCallback, SpeechToText, TranscriberBackend, Transcription
 
 SAMPLING_SEED = 0
@@ -143,6 +143,7 @@ class Transcriber:
         language: str | None = None,
         *,
         retry: bool = True,
+        prompt: str | None = None,
     ) -> Transcription:
         """The words of the ``windows`` of 16 kHz mono ``audio`` (:func:`rehearse.audio.cuts.windows`),
         in recording time.
@@ -153,7 +154,8 @@ class Transcriber:
         no second voice-activity pass. Each window is decoded on its own (no text carried over
         from the one before, no sampling), so the words are the same whether the recording is
         transcribed at once or as it is recorded. With ``retry``, a window that fails
-        faster-whisper's checks or loops is decoded again alone.
+        faster-whisper's checks or loops is decoded again alone. ``prompt``: text the model is
+        told came before, whose style it follows.
         """
         language = language or self.settings.language
         detected: tuple[str, float] | None = (language, 1.0) if language else None
@@ -174,6 +176,7 @@ class Transcriber:
                 without_timestamps=True,
                 clip_timestamps=clips,
                 batch_size=size,
+                initial_prompt=prompt,
             )
             if detected is None:
                 detected = (info.language, round(info.language_probability, 3))
@@ -237,6 +240,16 @@ class Transcriber:
         # No retry: a short "mm" or the other voice through the mic fails Whisper's checks every
         # time, and each retry costs a full decode with sampling.
         return self.transcribe(channel, cuts.windows(channel, spans), language=language, retry=False).words
+
+
+    def hesitations(self, audio: np.ndarray, spans: list[tuple[float, float]], language: str | None) -> list[Word]:
+        """What the model writes in short ``spans`` of 16 kHz mono ``audio`` when told that people
+        hesitate there (:mod:`rehearse.transcription.hesitations`), in recording time."""
+        if not spans:
+            return []
+        return self.transcribe(
+            audio, cuts.windows(audio, spans), language=language, retry=False, prompt=hesitations.prompt(language)
+        ).words
 
 
 # faster-whisper's own thresholds for a decoding to fail its checks and be tried again.
