@@ -88,7 +88,9 @@ def scored(found: list, truth: list) -> tuple[int, int, int]:
         matched: set[int] = set()
         for w in found:
             near = [
-                i for i, (_, s, e) in enumerate(truth) if i not in matched and w.start <= e + NEAR and w.end >= s - NEAR
+                i
+                for i, (_, s, e) in enumerate(truth)
+                if i not in matched and w.start <= e + NEAR and w.end >= s - NEAR
             ]
             if near:
                 matched.add(near[0])
@@ -121,7 +123,9 @@ def main() -> None:
         )
     tp, fp, fn = (sum(int(r[k]) for r in rows) for k in ("right", "false", "missed"))  # type: ignore[call-overload]
     tp0, fp0, fn0 = (sum(int(r["before"][k]) for r in rows) for k in ("right", "false", "missed"))  # type: ignore[index]
-    print(f"before: precision {tp0 / max(tp0 + fp0, 1):.2f} ({tp0}/{tp0 + fp0}), recall {tp0 / max(tp0 + fn0, 1):.2f} ({tp0}/{tp0 + fn0})")
+    print(
+        f"before: precision {tp0 / max(tp0 + fp0, 1):.2f} ({tp0}/{tp0 + fp0}), recall {tp0 / max(tp0 + fn0, 1):.2f} ({tp0}/{tp0 + fn0})"
+    )
     before = sum(float(r["seconds_without"]) for r in rows)  # type: ignore[arg-type]
     after = sum(float(r["seconds_with"]) for r in rows)  # type: ignore[arg-type]
     print()

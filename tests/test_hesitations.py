@@ -68,7 +68,10 @@ def test_only_hesitation_sounds_off_the_written_words_are_added_and_the_words_st
 
 
 def test_sounds_and_phrases_are_counted_apart_and_a_transcript_not_listened_to_is_not_judged():
-    turns = (("A", 0, 10, "So, um, I worked there, you know, for uh two years."), ("B", 11, 14, "Right, tell me more."))
+    turns = (
+        ("A", 0, 10, "So, um, I worked there, you know, for uh two years."),
+        ("B", 11, 14, "Right, tell me more."),
+    )
     section = run("fillers", from_turns(*turns))
     a = section["by_speaker"]["A"]
     assert (a["count"], a["sounds"], a["phrases"]) == (3, 2, 1)
@@ -105,9 +108,9 @@ def test_a_real_speakers_hesitations_are_heard_and_his_words_left_as_whisper_wro
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import hesitations as bench
-    from test_real_speech import _source
-
     from corpus import sources
+
+    from test_real_speech import _source
 
     truth = bench.annotated()
     transcriber = pipeline.load_transcriber(pipeline.Options(language="en"))
