@@ -123,3 +123,35 @@ def test_a_real_speakers_hesitations_are_heard_and_his_words_left_as_whisper_wro
         right, false, annotated = right + row["right"], false + row["false"], annotated + row["annotated"]
     assert annotated == 14
     assert false == 0 and right >= 12, (right, false)
+
+
+def test_hedges_are_counted_per_hundred_words_and_the_coached_speakers_quoted():
+    conv = from_turns(
+        ("A", 0, 3, "Why did you leave?"),
+        ("B", 3.5, 20, "I think I maybe led the migration. I just wanted to help, just as planned."),
+        language="en",
+    )
+    section = run("hedging", conv)
+    b = section["by_speaker"]["B"]
+    assert (b["count"], b["words"], b["per_100_words"]) == (3, 15, 20.0), "'just as' is not a hedge"
+    assert [m["label"] for m in section["moments"]] == ["i think, maybe, just"]
+    assert section["by_speaker"]["A"]["count"] == 0 and not section["advice"], "shown, not judged"
+    fr = from_turns(("A", 0, 5, "Je pense que c'est un petit peu long, peut-être."), language="fr")
+    assert run("hedging", fr)["by_speaker"]["A"]["top"] == [
+        ["je pense que", 1],
+        ["un petit peu", 1],
+        ["peut-être", 1],
+    ]
+
+
+def test_hedges_in_what_a_real_speaker_said():
+    # cold_corpus3 of MFA's test data, as a person transcribed it (annotations/hesitations.tsv).
+    from conftest import ROOT
+
+    said = next(
+        line.split("\t")[4]
+        for line in (ROOT / "benchmarks/corpus/annotations/hesitations.tsv").read_text().splitlines()
+        if line.startswith("cold_corpus3\t") and line.split("\t")[4]
+    )
+    conv = from_turns(("A", 0, 24.65, said), language="en")
+    assert run("hedging", conv)["by_speaker"]["A"]["top"] == [["probably", 2], ["i think", 1]]

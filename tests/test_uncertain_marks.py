@@ -75,6 +75,7 @@ MARKED = [
     words("A (?) asked 3 questions (3 open, 0 closed); B asked 0 questions"),
     words("A (?) 110 words/min; B 65 words/min"),
     words("A (?): 0 fillers, 0% of words, 0.0/min; B: 0 fillers"),
+    words("A (?): 0 hedges, 0.0 per 100 words; B: 0 hedges"),
     # A is the user: sentences about A say "you", the mark after what rests on A's speech.
     words("You wait 4.5 s (median) before taking the floor, cut in quickly 0× (?); B waits"),
     words("A (?): 1 of 3 questions followed up"),

@@ -49,6 +49,7 @@ DEFAULT_PLUGINS = (
     "rehearse.analyzers.monologues",
     "rehearse.analyzers.pace",
     "rehearse.analyzers.fillers",
+    "rehearse.analyzers.hedging",
     "rehearse.analyzers.patience",
     "rehearse.analyzers.interactivity",
     "rehearse.analyzers.follow_ups",

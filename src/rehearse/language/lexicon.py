@@ -326,6 +326,33 @@ FILLERS = {
 }
 
 
+# Hedges: words that soften a claim or shrink its speaker ("I think maybe", "just", "un petit
+# peu"). "sort of" and "kind of" hedge too, but are counted once, with the fillers. "just" is a
+# hedge as a speaker's minimiser ("I just wanted", "we're just"), not as "only" or "recently"
+# ("that just happened", "just as planned").
+HEDGES = {
+    "en": re.compile(
+        r"\b(?:i think|i guess|i suppose|i feel like|i'm not sure|maybe|perhaps|probably|a little bit"
+        r"|" + "|".join(f"(?<=\\b{who} )just" for who in ("i", "we", "i'm", "we're", "i'd", "i'll")) + r")\b"
+    ),
+    "fr": re.compile(
+        r"\b(?:je pense que|je crois que|je dirais|il me semble|j'ai l'impression|peut-être|un petit peu"
+        r"|un peu|en quelque sorte|plus ou moins)(?![\w-])"
+    ),
+}
+
+
+def hedges(text: str, language: str | None) -> list[str]:
+    """The hedges said in ``text``, in order, in their normalised form ("i think", "peut-être")."""
+    norm = normalise(text)
+    found = [
+        (m.start(), m.group())
+        for lang in ((language,) if language in HEDGES else HEDGES)
+        for m in HEDGES[lang].finditer(norm)
+    ]
+    return [name for _, name in sorted(found)]
+
+
 def fillers(text: str, language: str | None) -> list[str]:
     """The fillers said in ``text``, in order, in their normalised form ("um", "du coup")."""
     return list(_fillers(text, language))
