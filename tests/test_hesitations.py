@@ -155,3 +155,14 @@ def test_hedges_in_what_a_real_speaker_said():
     )
     conv = from_turns(("A", 0, 24.65, said), language="en")
     assert run("hedging", conv)["by_speaker"]["A"]["top"] == [["probably", 2], ["i think", 1]]
+
+
+def test_an_answer_that_opens_with_a_hesitation_is_flagged_to_practise():
+    turns = (
+        ("A", 0, 3, "Tell me about a project you led."),
+        ("B", 3.5, 40, "Um, well, we moved the billing system to events. " + "It went well. " * 20),
+        ("A", 40.5, 43, "Why did you choose events?"),
+        ("B", 43.5, 80, "Because the old batch jobs failed every night. " + "We fixed that. " * 20),
+    )
+    items = run("asked", from_turns(*turns, language="en"))["items"]
+    assert [("hesitant_start" in i["flags"]) for i in items] == [True, False]

@@ -2,8 +2,8 @@
 
 For every question the other side asked: the pause before the answer, its length,
 fillers and pace. A question is flagged when the answer started late, was full of
-fillers, or was very short (to an open question) or very long — the ones to practise
-after a difficult interview.
+fillers, opened with a hesitation ("euh…"), or was very short (to an open question) or very
+long — the ones to practise after a difficult interview.
 
 Only questions put *to* you count, never your own: the answers read are yours when rehearse
 knows or guesses who you are, else those of the one plainly being asked (``you.answering``),
@@ -30,6 +30,7 @@ from rehearse.language.questions import find as find_questions
 FLAGS = {
     "slow_start": N_("a long pause before answering"),
     "fillers": N_("many fillers"),
+    "hesitant_start": N_("an answer that opens with a hesitation"),
     "short": N_("a very short answer to an open question"),
     "long": N_("a very long answer"),
 }
@@ -145,6 +146,8 @@ class Asked(Analyzer):
                 for flag, raised in (
                     ("slow_start", item["latency"] > options["max_latency"]),
                     ("fillers", item["filler_share"] > options["max_filler_share"]),
+                    # "Euh…" before the first word: the question was not expected.
+                    ("hesitant_start", bool(said.split()) and lexicon.is_hesitation(said.split()[0])),
                     ("short", question.kind == "open" and answer.duration < options["short_answer"]),
                     ("long", answer.duration > options["long_answer"]),
                 )
