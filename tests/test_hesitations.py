@@ -166,3 +166,36 @@ def test_an_answer_that_opens_with_a_hesitation_is_flagged_to_practise():
     )
     items = run("asked", from_turns(*turns, language="en"))["items"]
     assert [("hesitant_start" in i["flags"]) for i in items] == [True, False]
+
+
+def test_the_html_transcript_greys_the_hesitations_and_escapes_every_word():
+    from rehearse import pipeline, plugins
+    from rehearse.report import from_dict
+
+    said = [
+        (" I", 3.5, 3.8),
+        (" um,", 4.0, 4.3, True),
+        (" <b>wanted", 4.4, 4.9),
+        (" bigger", 5.0, 5.4),
+        (" things.", 5.5, 6),
+    ]
+    conv = from_dict(
+        {
+            "speakers": ["A", "B"],
+            "language": "en",
+            "hesitations_heard": True,
+            "turns": [{"speaker": "A", "start": 0, "end": 3, "text": "Why did you leave?"}],
+            "words": [
+                {"speaker": "A", "start": 0.0, "end": 3.0, "text": " Why did you leave?"},
+                *(
+                    {"speaker": "B", "start": a, "end": b, "text": t, "hesitation": bool(h)}
+                    for t, a, b, *h in said
+                ),
+            ],
+        }
+    )
+    data = pipeline.analyze(conv, pipeline.Options())
+    assert [w.get("hesitation", False) for w in data["words"]] == [False, False, True, False, False, False]
+    page = plugins.renderers()["html"].render(data)
+    assert 'I <span class="hesitation">um,</span> &lt;b&gt;wanted bigger things.' in page
+    assert "<b>wanted" not in page

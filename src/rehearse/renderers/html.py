@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import html
 import json
+from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -86,6 +87,7 @@ button.t:hover { background: #e0e7ff; }
 .who { font-weight: 600; }
 .transcript p { margin: 4px 0; }
 .transcript .back { color: var(--muted); font-size: 13px; }
+.transcript .hesitation { color: var(--muted); font-style: italic; }
 #player-bar { position: sticky; bottom: 0; background: #fff; border-top: 1px solid var(--line); padding: 6px 20px;
               display: flex; gap: 12px; align-items: center; }
 #player-status { color: var(--muted); font-size: 13px; }
@@ -710,6 +712,7 @@ def _transcript(
     report: dict, labels: dict[str, str], shades: dict[str, int], lang: str, marks: UncertainMarks
 ) -> list[str]:
     lines = []
+    spoken = _hesitations(report)
     for utterance in report.get("utterances", []):
         if not utterance.get("text"):
             continue
@@ -720,7 +723,7 @@ def _transcript(
             f"<p{css}>{_time_button(utterance['start'])} "
             f'<span class="who{shade}">{escape(labels.get(speaker, speaker))}</span>'
             f"{marks.after(utterance.get('confidence', 1.0) < UNCERTAIN_BELOW)} "
-            f"{escape(utterance['text'])}</p>"
+            f"{_said(utterance, spoken.get(speaker))}</p>"
         )
     if not lines:
         return []
@@ -728,6 +731,37 @@ def _transcript(
         _h2(tr(lang, "Transcript")),
         '<div class="panel transcript" id="transcript">' + "".join(lines) + "</div>",
     ]
+
+
+def _hesitations(report: dict) -> dict[str, tuple[list[float], list[dict]]]:
+    """The words of each speaker who hesitated ("um", "euh" that rehearse heard), in time order,
+    with their start times; nobody's when nobody did."""
+    words = report.get("words", [])
+    hesitated = {w.get("speaker") for w in words if w.get("hesitation")}
+    found: dict[str, tuple[list[float], list[dict]]] = {}
+    for word in sorted((w for w in words if w.get("speaker") in hesitated), key=lambda w: w["start"]):
+        starts, mine = found.setdefault(word["speaker"], ([], []))
+        starts.append(word["start"])
+        mine.append(word)
+    return found
+
+
+def _said(utterance: dict, spoken: tuple[list[float], list[dict]] | None) -> str:
+    """The utterance's text, escaped; rebuilt from its words when it holds a hesitation, which
+    is greyed: a sound, not a word said."""
+    if spoken is None:
+        return escape(utterance["text"])
+    starts, words = spoken
+    mine = words[bisect_left(starts, utterance["start"]) : bisect_left(starts, utterance["end"])]
+    if not any(w.get("hesitation") for w in mine):
+        return escape(utterance["text"])
+    pieces = [
+        f' <span class="hesitation">{escape(w["text"].strip())}</span>'
+        if w.get("hesitation")
+        else escape(w["text"])
+        for w in mine
+    ]
+    return " ".join("".join(pieces).split())
 
 
 @hookimpl
